@@ -1,0 +1,43 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "fichesync",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "fichesync", targets: ["FicheSyncCLI"]),
+        .library(name: "FicheSync", targets: ["FicheSync"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]
+        ),
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+        ),
+        .target(
+            name: "FicheSync",
+            dependencies: ["CGit2", "CYAML"]
+        ),
+        .executableTarget(
+            name: "FicheSyncCLI",
+            dependencies: [
+                "FicheSync",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "FicheSyncTests",
+            dependencies: ["FicheSync"],
+            resources: []
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

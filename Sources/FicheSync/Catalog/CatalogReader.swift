@@ -1,0 +1,125 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Synchronization
+
+/// Reads every fiche of a source into a ``Catalog``, decoding files in parallel.
+///
+/// Blocking work (file and libgit2 reads, parsing): call it from a thread that may block,
+/// not from an event loop. Each worker handles a share of the files; a git worker opens its
+/// own repository handle, since libgit2 handles are not shared between threads.
+public enum CatalogReader {
+    /// What was read, for reports and benchmarks.
+    public struct Statistics: Sendable, Equatable {
+        public var files: Int
+        public var bytes: Int
+    }
+
+    /// Reads `content/_*/*.md` under `root` (a folder holding `content/`).
+    public static func read(directory root: String, workers: Int = defaultWorkers) throws -> (Catalog, Statistics) {
+        let content = (root as NSString).appendingPathComponent("content")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: content, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: content])
+        }
+        var locations: [FicheLocation] = []
+        for folder in try FileManager.default.contentsOfDirectory(atPath: content).sorted() where folder.hasPrefix("_") {
+            let folderPath = (content as NSString).appendingPathComponent(folder)
+            guard (try? FileManager.default.attributesOfItem(atPath: folderPath)[.type] as? FileAttributeType) == .typeDirectory
+            else { continue }
+            for name in try FileManager.default.contentsOfDirectory(atPath: folderPath) {
+                if let location = FicheLocation(path: "content/\(folder)/\(name)") { locations.append(location) }
+            }
+        }
+        return try decodeInParallel(locations, workers: workers) { locations, results in
+            var buffer: [UInt8] = []
+            for location in locations {
+                let path = (root as NSString).appendingPathComponent(location.path)
+                try readFile(path, into: &buffer)
+                results.append((location, FicheDecoder.decode(location, bytes: buffer), buffer.count))
+            }
+        }
+    }
+
+    /// Reads the fiches of `commit` straight from the object database at `repositoryPath`.
+    public static func read(repository repositoryPath: String, commit: GitOID, workers: Int = defaultWorkers) throws -> (Catalog, Statistics) {
+        let entries = try GitRepository(at: repositoryPath).ficheEntries(at: commit)
+        let blobs = Dictionary(entries.map { ($0.location, $0.blob) }, uniquingKeysWith: { a, _ in a })
+        return try decodeInParallel(entries.map(\.location), workers: workers) { locations, results in
+            let repository = try GitRepository(at: repositoryPath)
+            for location in locations {
+                guard let blob = blobs[location] else { continue }
+                let (result, size) = try repository.withBlob(blob) { bytes in
+                    (FicheDecoder.decode(location, bytes: bytes), bytes.count)
+                }
+                results.append((location, result, size))
+            }
+        }
+    }
+
+    public static var defaultWorkers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    typealias Decoded = (FicheLocation, FicheDecoder.Result, Int)
+
+    /// Splits `locations` into contiguous shares, one per worker, runs `work` on each share
+    /// on its own thread, and assembles the catalog. The first error any worker hits wins.
+    private static func decodeInParallel(
+        _ locations: [FicheLocation], workers: Int,
+        work: @escaping @Sendable (ArraySlice<FicheLocation>, inout [Decoded]) throws -> Void
+    ) throws -> (Catalog, Statistics) {
+        let shareCount = max(1, min(workers, locations.count / 64 + 1))
+        let shareSize = (locations.count + shareCount - 1) / max(shareCount, 1)
+        let outputs = Mutex<[[Decoded]]>(Array(repeating: [], count: shareCount))
+        let failure = Mutex<(any Error)?>(nil)
+        DispatchQueue.concurrentPerform(iterations: shareCount) { share in
+            let lower = min(share * shareSize, locations.count)
+            let upper = min(lower + shareSize, locations.count)
+            var results: [Decoded] = []
+            results.reserveCapacity(upper - lower)
+            do {
+                try work(locations[lower..<upper], &results)
+            } catch {
+                failure.withLock { if $0 == nil { $0 = error } }
+            }
+            outputs.withLock { $0[share] = results }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        let all = outputs.withLock { $0 }.joined()
+        let statistics = Statistics(files: all.count, bytes: all.reduce(0) { $0 + $1.2 })
+        return (Catalog(decoded: all.lazy.map { ($0.0, $0.1) }), statistics)
+    }
+
+    /// Reads a whole file into `buffer`, reusing its storage.
+    static func readFile(_ path: String, into buffer: inout [UInt8]) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, path: path) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, path: path) }
+        let size = Int(info.st_size)
+        buffer.removeAll(keepingCapacity: true)
+        buffer.reserveCapacity(size)
+        var failed: Int32 = 0
+        buffer.append(contentsOf: repeatElement(0, count: size))
+        let count = buffer.withUnsafeMutableBytes { raw -> Int in
+            guard let base = raw.baseAddress else { return 0 }
+            var done = 0
+            while done < size {
+                let n = Glibc.read(fd, base + done, size - done)
+                if n <= 0 { failed = n < 0 ? errno : 0; break }
+                done += n
+            }
+            return done
+        }
+        if failed != 0 { throw POSIXError(POSIXErrorCode(rawValue: failed) ?? .EIO, path: path) }
+        buffer.removeLast(size - count)
+    }
+}
+
+extension POSIXError {
+    init(_ code: POSIXErrorCode, path: String) {
+        self.init(code, userInfo: [NSFilePathErrorKey: path])
+    }
+}

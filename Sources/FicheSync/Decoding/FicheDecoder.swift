@@ -1,0 +1,66 @@
+/// Turns the bytes of one fiche file into a typed ``Fiche`` and the diagnostics of the rules
+/// that concern that file alone (front matter, keys, types, enums, date order, duplicates).
+/// Rules that need other files (references) are the ``Validator``'s.
+public enum FicheDecoder {
+    public struct Result: Sendable, Equatable {
+        /// `nil` when the front matter could not be read at all.
+        public var fiche: Fiche?
+        public var diagnostics: [Diagnostic]
+    }
+
+    public static func decode(_ location: FicheLocation, bytes: UnsafeRawBufferPointer) -> Result {
+        let path = location.path
+        func failure(_ rule: Rule, _ position: SourcePosition, _ message: String) -> Result {
+            Result(fiche: nil, diagnostics: [Diagnostic(path: path, position: position, severity: .error, rule: rule, message: message)])
+        }
+        let frontMatter: FrontMatter
+        do {
+            frontMatter = try FrontMatter.locate(in: bytes)
+        } catch .missingOpening {
+            return failure(.frontMatter, .fileStart, "the file must start with a line `---` opening the front matter")
+        } catch {
+            let end = YAMLParser.position(ofByte: bytes.count, in: bytes)
+            return failure(.frontMatter, end, "the front matter opened on line 1 is never closed: add a line `---` after it")
+        }
+        let lineOffset = frontMatter.firstLine - 1
+        let root: YAMLNode?
+        do {
+            root = try YAMLParser.parse(UnsafeRawBufferPointer(rebasing: bytes[frontMatter.yamlRange]))
+        } catch {
+            // Keep the position inside the YAML text (libyaml may point just past its end).
+            let lines = frontMatter.yamlLineCount(in: bytes)
+            let line = min(error.position.line, max(lines, 1)) + lineOffset
+            return failure(.yamlSyntax, SourcePosition(line: line, column: error.position.column), "invalid YAML: \(error.message)")
+        }
+        guard let root, case .mapping = root.content else {
+            let position = root.map { SourcePosition(line: $0.position.line + lineOffset, column: $0.position.column) }
+                ?? SourcePosition(line: frontMatter.firstLine, column: 1)
+            let found = root?.kindDescription ?? "nothing"
+            return failure(.frontMatterMapping, position, "the front matter must be a mapping of keys to values (`key: value` lines), found \(found)")
+        }
+        var decoder = FieldDecoder(path: path, lineOffset: lineOffset,
+                                   severity: location.kind.isCheckedByRepositoryCI ? .error : .warning)
+        let fiche: Fiche
+        switch location.kind {
+        case .author: fiche = .author(decoder.author(id: location.id, root))
+        case .startup: fiche = .startup(decoder.startup(id: location.id, root))
+        case .incubator: fiche = .incubator(decoder.incubator(id: location.id, root))
+        case .organisation: fiche = .organisation(decoder.organisation(id: location.id, root))
+        case .team: fiche = .team(decoder.team(id: location.id, root))
+        }
+        return Result(fiche: fiche, diagnostics: decoder.diagnostics)
+    }
+
+    public static func decode(_ location: FicheLocation, bytes: [UInt8]) -> Result {
+        bytes.withUnsafeBytes { decode(location, bytes: $0) }
+    }
+}
+
+extension FrontMatter {
+    /// Number of lines of the YAML text (a last line without a newline counts).
+    func yamlLineCount(in bytes: UnsafeRawBufferPointer) -> Int {
+        let slice = bytes[yamlRange]
+        let newlines = slice.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        return newlines + (slice.last == UInt8(ascii: "\n") || slice.isEmpty ? 0 : 1)
+    }
+}

@@ -1,0 +1,79 @@
+import CGit2
+
+extension GitRepository {
+    /// A file to write in a commit: its path in the tree and its bytes.
+    public struct FileWrite: Sendable {
+        public var path: String
+        public var bytes: [UInt8]
+
+        public init(path: String, bytes: [UInt8]) {
+            self.path = path
+            self.bytes = bytes
+        }
+    }
+
+    /// Writes a commit whose tree holds exactly `files`, without any work tree, and moves
+    /// `reference` (default `HEAD`'s branch) to it. Used to build test histories and corpora,
+    /// and by the PR bot to prepare a branch.
+    @discardableResult
+    public func commit(files: [FileWrite], message: String, parents: [GitOID] = [],
+                       reference: String = "HEAD", author: (name: String, email: String) = ("fichesync", "fichesync@localhost"),
+                       time: Int64 = 1_700_000_000) throws(GitError) -> GitOID {
+        // Blobs first, then trees bottom-up from a path → blob map.
+        var blobs: [String: git_oid] = [:]
+        for file in files {
+            var oid = git_oid()
+            let result = file.bytes.withUnsafeBytes { git_blob_create_from_buffer(&oid, handle, $0.baseAddress, $0.count) }
+            try check("write blob \(file.path)", result)
+            blobs[file.path] = oid
+        }
+        var treeOID = try writeTree(blobs.map { (Substring($0.key), $0.value) })
+        var tree: OpaquePointer?
+        try check("read new tree", git_tree_lookup(&tree, handle, &treeOID))
+        defer { git_tree_free(tree) }
+
+        var signature: UnsafeMutablePointer<git_signature>?
+        try check("make signature", git_signature_new(&signature, author.name, author.email, time, 0))
+        defer { git_signature_free(signature) }
+
+        var parentCommits: [OpaquePointer?] = []
+        defer { parentCommits.forEach { git_commit_free($0) } }
+        for parent in parents {
+            var commit: OpaquePointer?
+            try parent.withPointer { pointer throws(GitError) in
+                try check("read parent \(parent)", git_commit_lookup(&commit, handle, pointer))
+            }
+            parentCommits.append(commit)
+        }
+        var commitOID = git_oid()
+        let result = parentCommits.withUnsafeMutableBufferPointer { buffer in
+            git_commit_create(&commitOID, handle, reference, signature, signature, "UTF-8",
+                              message, tree, buffer.count, buffer.baseAddress)
+        }
+        try check("write commit", result)
+        return GitOID(commitOID)
+    }
+
+    /// Writes the tree for `entries` (paths relative to this tree) and returns its id.
+    private func writeTree(_ entries: [(path: Substring, oid: git_oid)]) throws(GitError) -> git_oid {
+        var builder: OpaquePointer?
+        try check("make tree", git_treebuilder_new(&builder, handle, nil))
+        defer { git_treebuilder_free(builder) }
+        var subtrees: [Substring: [(path: Substring, oid: git_oid)]] = [:]
+        for entry in entries {
+            if let slash = entry.path.firstIndex(of: "/") {
+                subtrees[entry.path[..<slash], default: []].append((entry.path[entry.path.index(after: slash)...], entry.oid))
+            } else {
+                var oid = entry.oid
+                try check("add \(entry.path) to tree", git_treebuilder_insert(nil, builder, String(entry.path), &oid, GIT_FILEMODE_BLOB))
+            }
+        }
+        for (name, children) in subtrees {
+            var oid = try writeTree(children)
+            try check("add \(name)/ to tree", git_treebuilder_insert(nil, builder, String(name), &oid, GIT_FILEMODE_TREE))
+        }
+        var out = git_oid()
+        try check("write tree", git_treebuilder_write(&out, builder))
+        return out
+    }
+}

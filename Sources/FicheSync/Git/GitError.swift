@@ -1,0 +1,43 @@
+import CGit2
+
+/// A libgit2 failure, with libgit2's own message (read right away: it is thread-local).
+public struct GitError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// libgit2's return code (`GIT_ENOTFOUND` is -3, …).
+    public var code: Int32
+    /// What fichesync was doing: "open repository", "fetch", …
+    public var operation: String
+    public var message: String
+
+    public init(code: Int32, operation: String, message: String) {
+        self.code = code
+        self.operation = operation
+        self.message = message
+    }
+
+    public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
+
+    public var description: String { "\(operation): \(message)" }
+
+    /// Builds the error for a failed call from libgit2's last error.
+    static func last(_ code: Int32, _ operation: String) -> GitError {
+        let message = git_error_last().flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "libgit2 error \(code)"
+        return GitError(code: code, operation: operation, message: message)
+    }
+}
+
+/// Runs a libgit2 call and turns a negative result into a ``GitError``.
+func check(_ operation: @autoclosure () -> String, _ result: Int32) throws(GitError) {
+    if result < 0 { throw GitError.last(result, operation()) }
+}
+
+/// libgit2 must be initialised once per process before any other call.
+enum LibGit2 {
+    private static let initialized: Bool = {
+        git_libgit2_init()
+        return true
+    }()
+
+    static func ensureInitialized() {
+        _ = initialized
+    }
+}

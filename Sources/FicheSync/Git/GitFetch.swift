@@ -1,0 +1,54 @@
+import CGit2
+import Foundation
+
+extension GitRepository {
+    /// Fetches every branch of `url` into this (bare, cache) repository as a mirror
+    /// (`+refs/heads/*:refs/heads/*`) and points `HEAD` at the remote's default branch, so
+    /// `HEAD` and branch names mean what they mean on the remote.
+    ///
+    /// - Returns: the remote's default branch (`refs/heads/master`), when it says.
+    @discardableResult
+    public func fetchMirror(from url: String, showProgress: Bool = false) throws(GitError) -> String? {
+        var remote: OpaquePointer?
+        let lookup = git_remote_lookup(&remote, handle, "origin")
+        if lookup == GIT_ENOTFOUND.rawValue {
+            try check("add remote \(url)",
+                      git_remote_create_with_fetchspec(&remote, handle, "origin", url, "+refs/heads/*:refs/heads/*"))
+        } else {
+            try check("read remote origin", lookup)
+            if let current = git_remote_url(remote).map({ String(cString: $0) }), current != url {
+                try check("set remote url", git_remote_set_url(handle, "origin", url))
+                git_remote_free(remote)
+                try check("read remote origin", git_remote_lookup(&remote, handle, "origin"))
+            }
+        }
+        defer { git_remote_free(remote) }
+
+        var options = git_fetch_options()
+        try check("fetch options", git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)))
+        options.prune = GIT_FETCH_PRUNE
+        options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
+        if showProgress {
+            options.callbacks.transfer_progress = { stats, _ in
+                guard let stats = stats?.pointee, stats.total_objects > 0 else { return 0 }
+                let line = "\rReceiving objects: \(stats.received_objects)/\(stats.total_objects), \(stats.received_bytes / 1024) KiB"
+                FileHandle.standardError.write(Data(line.utf8))
+                return 0
+            }
+        }
+        try check("connect to \(url)", git_remote_connect(remote, GIT_DIRECTION_FETCH, &options.callbacks, &options.proxy_opts, nil))
+        defer { git_remote_disconnect(remote) }
+        var buffer = git_buf()
+        defer { git_buf_dispose(&buffer) }
+        let defaultBranch = git_remote_default_branch(&buffer, remote) == 0 && buffer.ptr != nil
+            ? String(cString: buffer.ptr) : nil
+        try check("fetch \(url)", git_remote_download(remote, nil, &options))
+        try check("update branches from \(url)",
+                  git_remote_update_tips(remote, &options.callbacks, 0, GIT_REMOTE_DOWNLOAD_TAGS_NONE, "fetch"))
+        if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        if let defaultBranch {
+            try check("point HEAD at \(defaultBranch)", git_repository_set_head(handle, defaultBranch))
+        }
+        return defaultBranch
+    }
+}

@@ -1,0 +1,113 @@
+/// Resolves plain (unquoted) scalars the YAML 1.1 way, as Ruby's Psych (Jekyll) and PyYAML
+/// read the real fiches: `2023-01-15` is a date, `no`/`on` are booleans, `"1234"` (quoted)
+/// stays text. Hand-written matchers rather than regular expressions: this runs for every
+/// scalar of every fiche.
+enum ScalarResolver {
+    static func resolve(plain text: String) -> ScalarValue {
+        let u = Array(text.utf8)
+        guard let first = u.first else { return .null }
+        switch first {
+        case UInt8(ascii: "~"):
+            return u.count == 1 ? .null : .string(text)
+        case UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "y"), UInt8(ascii: "Y"),
+             UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"),
+             UInt8(ascii: "o"), UInt8(ascii: "O"):
+            return keyword(text) ?? .string(text)
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."):
+            if let date = timestamp(u, text) { return date }
+            if let number = number(u, text) { return number }
+            return .string(text)
+        default:
+            return .string(text)
+        }
+    }
+
+    private static func keyword(_ text: String) -> ScalarValue? {
+        switch text {
+        case "null", "Null", "NULL": .null
+        case "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON": .bool(true)
+        case "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF": .bool(false)
+        default: nil
+        }
+    }
+
+    private static func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
+
+    /// `YYYY-MM-DD` → date; `YYYY-M-D[Tt ]h:mm:ss…` → date-time. A date-shaped scalar that
+    /// is not a calendar day (`2023-02-30`) stays text, so the decoder can say why.
+    private static func timestamp(_ u: [UInt8], _ text: String) -> ScalarValue? {
+        guard u.count >= 8, isDigit(u[0]), isDigit(u[1]), isDigit(u[2]), isDigit(u[3]),
+              u[4] == UInt8(ascii: "-") else { return nil }
+        if u.count == 10, u[7] == UInt8(ascii: "-"), isDigit(u[5]), isDigit(u[6]), isDigit(u[8]), isDigit(u[9]) {
+            return FicheDate(iso: text).map(ScalarValue.date)
+        }
+        // Date-time: Y-M(M)-D(D) then T/t/space(s) then a time. Loose check is enough: it only
+        // decides between "date-time" and "text" for a value that is never a valid date.
+        var i = 5
+        var digits = 0
+        while i < u.count, isDigit(u[i]) { i += 1; digits += 1 }
+        guard (1...2).contains(digits), i < u.count, u[i] == UInt8(ascii: "-") else { return nil }
+        i += 1; digits = 0
+        while i < u.count, isDigit(u[i]) { i += 1; digits += 1 }
+        guard (1...2).contains(digits), i < u.count,
+              u[i] == UInt8(ascii: "T") || u[i] == UInt8(ascii: "t") || u[i] == UInt8(ascii: " ") || u[i] == UInt8(ascii: "\t")
+        else { return nil }
+        while i < u.count, u[i] == UInt8(ascii: " ") || u[i] == UInt8(ascii: "\t") || u[i] == UInt8(ascii: "T") || u[i] == UInt8(ascii: "t") { i += 1 }
+        digits = 0
+        while i < u.count, isDigit(u[i]) { i += 1; digits += 1 }
+        guard (1...2).contains(digits), i < u.count, u[i] == UInt8(ascii: ":") else { return nil }
+        return .timestamp(text)
+    }
+
+    /// YAML 1.1 ints (decimal, `0x`, `0b`, leading-zero octal, `_` separators, base 60)
+    /// and floats (`1.5`, `1e3` only with a dot, `.inf`, `.nan`).
+    private static func number(_ u: [UInt8], _ text: String) -> ScalarValue? {
+        switch text {
+        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .float(.infinity)
+        case "-.inf", "-.Inf", "-.INF": return .float(-.infinity)
+        case ".nan", ".NaN", ".NAN": return .float(.nan)
+        default: break
+        }
+        var i = 0
+        var negative = false
+        if u[0] == UInt8(ascii: "-") || u[0] == UInt8(ascii: "+") { negative = u[0] == UInt8(ascii: "-"); i = 1 }
+        guard i < u.count else { return nil }
+        let body = Array(u[i...].filter { $0 != UInt8(ascii: "_") })
+        guard !body.isEmpty, u[i] != UInt8(ascii: "_") else { return nil }
+        func signed(_ magnitude: Int?) -> ScalarValue? { magnitude.map { .int(negative ? -$0 : $0) } }
+        let s = String(decoding: body, as: UTF8.self)
+        if body.count > 2, body[0] == UInt8(ascii: "0"), body[1] == UInt8(ascii: "x") {
+            return signed(Int(s.dropFirst(2), radix: 16))
+        }
+        if body.count > 2, body[0] == UInt8(ascii: "0"), body[1] == UInt8(ascii: "b") {
+            return signed(Int(s.dropFirst(2), radix: 2))
+        }
+        if body.allSatisfy(isDigit) {
+            if body.count > 1, body[0] == UInt8(ascii: "0") { return signed(Int(s, radix: 8)) }
+            return signed(Int(s)) ?? Double(String(decoding: u, as: UTF8.self).filter { $0 != "_" }).map(ScalarValue.float)
+        }
+        if body.contains(UInt8(ascii: ":")) {
+            // Base 60 (`1:30` is 90): YAML 1.1 only; requires a non-zero leading digit.
+            guard isDigit(body[0]), body[0] != UInt8(ascii: "0") else { return nil }
+            var total = 0
+            for part in s.split(separator: ":", omittingEmptySubsequences: false) {
+                guard let n = Int(part), !part.isEmpty, n < 60 || total == 0 else { return nil }
+                total = total * 60 + n
+            }
+            return signed(total)
+        }
+        // Float: digits, one dot, digits, optional exponent with a sign.
+        guard let dot = body.firstIndex(of: UInt8(ascii: ".")) else { return nil }
+        let intPart = body[..<dot]
+        var rest = body[(dot + 1)...]
+        guard intPart.allSatisfy(isDigit), !(intPart.isEmpty && rest.isEmpty) else { return nil }
+        if let e = rest.firstIndex(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
+            let exponent = rest[(e + 1)...]
+            guard let sign = exponent.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"),
+                  exponent.count > 1, exponent.dropFirst().allSatisfy(isDigit) else { return nil }
+            rest = rest[..<e]
+        }
+        guard rest.allSatisfy(isDigit), let d = Double(String(decoding: u, as: UTF8.self).filter { $0 != "_" }) else { return nil }
+        return .float(d)
+    }
+}

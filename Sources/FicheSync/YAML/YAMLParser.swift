@@ -1,0 +1,151 @@
+import CYAML
+
+/// Why a front matter is not valid YAML, with libyaml's own words and where it noticed.
+public struct YAMLSyntaxError: Error, Sendable, Equatable {
+    public var message: String
+    /// Position in the parsed text (1-based), before the caller shifts it into the file.
+    public var position: SourcePosition
+}
+
+/// Builds a ``YAMLNode`` tree from libyaml's event API.
+///
+/// Events rather than libyaml's document loader: we need positions on every node, we turn
+/// scalars into Swift values once, and we stop at the first document (a front matter holds
+/// one).
+public enum YAMLParser {
+    /// Parses `bytes` (UTF-8). Returns `nil` for an empty document.
+    public static func parse(_ bytes: UnsafeRawBufferPointer) throws(YAMLSyntaxError) -> YAMLNode? {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else {
+            throw YAMLSyntaxError(message: "out of memory", position: .fileStart)
+        }
+        defer { yaml_parser_delete(&parser) }
+        let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        // libyaml wants a non-null pointer even for an empty input.
+        var empty: UInt8 = 0
+        yaml_parser_set_input_string(&parser, base ?? withUnsafeMutablePointer(to: &empty) { UnsafePointer($0) }, bytes.count)
+        yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+
+        var builder = TreeBuilder()
+        var event = yaml_event_t()
+        while true {
+            guard yaml_parser_parse(&parser, &event) == 1 else {
+                throw syntaxError(parser, bytes)
+            }
+            defer { yaml_event_delete(&event) }
+            if event.type == YAML_DOCUMENT_END_EVENT || event.type == YAML_STREAM_END_EVENT {
+                return builder.root
+            }
+            builder.consume(event)
+        }
+    }
+
+    private static func syntaxError(_ parser: yaml_parser_t, _ bytes: UnsafeRawBufferPointer) -> YAMLSyntaxError {
+        let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+        let context = parser.context.map { String(cString: $0) }
+        var message = context.map { "\($0), \(problem)" } ?? problem
+        if let hint = hint(for: problem) { message += " (\(hint))" }
+        if parser.error == YAML_READER_ERROR {
+            // Reader errors (bad UTF-8, control characters) carry a byte offset, not a mark.
+            return YAMLSyntaxError(message: message, position: position(ofByte: parser.problem_offset, in: bytes))
+        }
+        let mark = parser.problem_mark
+        return YAMLSyntaxError(
+            message: message,
+            position: SourcePosition(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+        )
+    }
+
+    /// What a newcomer most likely did, for libyaml's terser problems.
+    private static func hint(for problem: String) -> String? {
+        switch problem {
+        case "mapping values are not allowed in this context":
+            "a value that contains \": \" must be put in quotes"
+        case "found character that cannot start any token":
+            "tabs cannot indent YAML, and values starting with @ or ` must be quoted"
+        case "did not find expected key":
+            "check the indentation of this line against the keys above it"
+        case "found undefined tag handle", "found unexpected end of stream":
+            "a quote or bracket is probably not closed"
+        default: nil
+        }
+    }
+
+    static func position(ofByte offset: Int, in bytes: UnsafeRawBufferPointer) -> SourcePosition {
+        var line = 1, column = 1
+        for byte in bytes.prefix(offset) {
+            if byte == UInt8(ascii: "\n") { line += 1; column = 1 }
+            else if byte & 0xC0 != 0x80 { column += 1 }
+        }
+        return SourcePosition(line: line, column: column)
+    }
+}
+
+/// Turns the flat event stream into nested nodes with an explicit stack.
+private struct TreeBuilder {
+    private enum Frame {
+        case sequence([YAMLNode], SourcePosition, anchor: String?)
+        case mapping([YAMLPair], pendingKey: YAMLNode?, SourcePosition, anchor: String?)
+    }
+
+    private var stack: [Frame] = []
+    private var anchors: [String: YAMLNode] = [:]
+    private(set) var root: YAMLNode?
+
+    mutating func consume(_ event: yaml_event_t) {
+        let position = SourcePosition(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+        switch event.type {
+        case YAML_SCALAR_EVENT:
+            let s = event.data.scalar
+            let text = String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
+            let value: ScalarValue
+            let tag = s.tag.map { String(cString: $0) }
+            if tag == "tag:yaml.org,2002:str" || s.plain_implicit == 0 || s.style != YAML_PLAIN_SCALAR_STYLE {
+                // Quoted, block or explicitly tagged `!!str`: text, whatever it looks like.
+                value = .string(text)
+            } else {
+                value = ScalarResolver.resolve(plain: text)
+            }
+            add(YAMLNode(.scalar(YAMLScalar(text: text, value: value)), at: position), anchor: s.anchor.map { String(cString: $0) })
+        case YAML_SEQUENCE_START_EVENT:
+            stack.append(.sequence([], position, anchor: event.data.sequence_start.anchor.map { String(cString: $0) }))
+        case YAML_MAPPING_START_EVENT:
+            stack.append(.mapping([], pendingKey: nil, position, anchor: event.data.mapping_start.anchor.map { String(cString: $0) }))
+        case YAML_SEQUENCE_END_EVENT:
+            if case .sequence(let items, let start, let anchor)? = stack.popLast() {
+                add(YAMLNode(.sequence(items), at: start), anchor: anchor)
+            }
+        case YAML_MAPPING_END_EVENT:
+            if case .mapping(let pairs, _, let start, let anchor)? = stack.popLast() {
+                add(YAMLNode(.mapping(pairs), at: start), anchor: anchor)
+            }
+        case YAML_ALIAS_EVENT:
+            let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
+            var node = anchors[name] ?? YAMLNode(.scalar(YAMLScalar(text: "", value: .null)), at: position)
+            node.position = position
+            add(node, anchor: nil)
+        default:
+            break
+        }
+    }
+
+    private mutating func add(_ node: YAMLNode, anchor: String?) {
+        if let anchor { anchors[anchor] = node }
+        guard let top = stack.popLast() else {
+            if root == nil { root = node }
+            return
+        }
+        switch top {
+        case .sequence(var items, let start, let a):
+            items.append(node)
+            stack.append(.sequence(items, start, anchor: a))
+        case .mapping(var pairs, let pendingKey, let start, let a):
+            if let key = pendingKey {
+                pairs.append(YAMLPair(key: key, value: node))
+                stack.append(.mapping(pairs, pendingKey: nil, start, anchor: a))
+            } else {
+                stack.append(.mapping(pairs, pendingKey: node, start, anchor: a))
+            }
+        }
+    }
+}

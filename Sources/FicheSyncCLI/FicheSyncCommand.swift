@@ -1,0 +1,61 @@
+import ArgumentParser
+import FicheSync
+import Foundation
+
+@main
+struct FicheSyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fichesync",
+        abstract: "Keep a community's accounts in step with its Git repository of fiches.",
+        subcommands: [CheckCommand.self]
+    )
+
+    /// ArgumentParser exits 64 on usage errors; fichesync promises 2 (like `check` does
+    /// for I/O failures), so scripts only need to know 0, 1 and 2.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// The settings every command shares, from the environment.
+enum Environment {
+    /// `FICHESYNC_HOME`, default `.fichesync` in the working directory.
+    static var home: String {
+        ProcessInfo.processInfo.environment["FICHESYNC_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ".fichesync"
+    }
+
+    static var repositoryCache: RepositoryCache {
+        RepositoryCache(directory: (home as NSString).appendingPathComponent("repositories"))
+    }
+
+    static var stderrIsTerminal: Bool { isatty(2) == 1 }
+}
+
+/// Prints one clear line and exits 2: for bad paths, unreachable repositories, I/O errors.
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("fichesync: error: \(message)\n".utf8))
+    Foundation.exit(2)
+}
+
+/// A readable one-line message for any error reading a source.
+func describe(_ error: any Error) -> String {
+    switch error {
+    case let problem as ContentSource.Problem: problem.description
+    case let git as GitError: git.description
+    case let posix as POSIXError:
+        "cannot read \((posix.userInfo[NSFilePathErrorKey] as? String) ?? "file"): \(String(cString: strerror(posix.code.rawValue)))"
+    case let cocoa as CocoaError:
+        "cannot read \((cocoa.userInfo[NSFilePathErrorKey] as? String) ?? "file"): \(cocoa.localizedDescription)"
+    default: String(describing: error)
+    }
+}
