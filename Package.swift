@@ -35,8 +35,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FicheSyncTests",
-            dependencies: ["FicheSync"],
-            resources: []
+            dependencies: ["FicheSync", "FicheSyncCLI"]
         ),
     ],
     swiftLanguageModes: [.v6]

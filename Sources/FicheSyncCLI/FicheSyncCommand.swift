@@ -7,7 +7,7 @@ struct FicheSyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fichesync",
         abstract: "Keep a community's accounts in step with its Git repository of fiches.",
-        subcommands: [CheckCommand.self]
+        subcommands: [CheckCommand.self, GenerateCommand.self]
     )
 
     /// ArgumentParser exits 64 on usage errors; fichesync promises 2 (like `check` does

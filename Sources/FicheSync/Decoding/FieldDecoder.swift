@@ -101,8 +101,10 @@ struct FieldDecoder {
                     report(.keyType, at: node, "`\(field)` must be a date written YYYY-MM-DD, not \"\(text)\"")
                 }
                 return nil
-            case .timestamp:
-                report(.keyType, at: node, "`\(field)` must be a date written YYYY-MM-DD, without a time")
+            case .timestamp(let text):
+                // The repository's CI reads a date-time as a date: keep its day.
+                if let day = FicheDate(timestampPrefix: text) { return day }
+                report(.keyType, at: node, "`\(field)` is \(text), which is not a day of the calendar")
                 return nil
             case .null:
                 report(.requiredKey, at: node, "`\(field)` is empty: write a date YYYY-MM-DD")

@@ -35,6 +35,14 @@ public struct FicheDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         self.init(year: y, month: m, day: d)
     }
 
+    /// The day of a YAML date-time (`2023-1-5 10:00:00`, `2023-01-05T10:00:00Z`).
+    init?(timestampPrefix text: String) {
+        let day = text.prefix { $0 != "T" && $0 != "t" && $0 != " " && $0 != "\t" }
+        let parts = day.split(separator: "-")
+        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
     public static func < (lhs: FicheDate, rhs: FicheDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }

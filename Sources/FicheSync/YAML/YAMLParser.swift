@@ -49,7 +49,10 @@ public enum YAMLParser {
             // Reader errors (bad UTF-8, control characters) carry a byte offset, not a mark.
             return YAMLSyntaxError(message: message, position: position(ofByte: parser.problem_offset, in: bytes))
         }
-        let mark = parser.problem_mark
+        // An unclosed quote or bracket is noticed at the end of the text; where it was opened
+        // (libyaml's context mark) is the line to fix.
+        let atEnd = parser.problem_mark.index >= bytes.count
+        let mark = atEnd && parser.context != nil ? parser.context_mark : parser.problem_mark
         return YAMLSyntaxError(
             message: message,
             position: SourcePosition(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
