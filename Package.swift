@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "fichesync", targets: ["FicheSyncCLI"]),
         .library(name: "FicheSync", targets: ["FicheSync"]),
+        .executable(name: "fichesync-bench", targets: ["FicheSyncBenchmarks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,6 +33,14 @@ let package = Package(
                 "FicheSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "FicheSyncBenchmarks",
+            dependencies: [
+                "FicheSync",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/FicheSyncBenchmarks"
         ),
         .testTarget(
             name: "FicheSyncTests",

@@ -28,18 +28,37 @@ public struct Catalog: Sendable, Equatable {
     /// Assembles decoded files, in any order, into a catalog with a stable order.
     public init(decoded: some Sequence<(FicheLocation, FicheDecoder.Result)>) {
         self.init()
-        for (location, result) in decoded {
-            locations.append(location)
-            fileDiagnostics.append(contentsOf: result.diagnostics)
-            switch result.fiche {
-            case .author(let f)?: authors.append(f)
-            case .startup(let f)?: startups.append(f)
-            case .incubator(let f)?: incubators.append(f)
-            case .organisation(let f)?: organisations.append(f)
-            case .team(let f)?: teams.append(f)
-            case nil: break
-            }
+        for (location, result) in decoded { add(location, result) }
+        sort()
+    }
+
+    /// Adds one decoded file; call ``sort()`` once all are in.
+    public mutating func add(_ location: FicheLocation, _ result: FicheDecoder.Result) {
+        locations.append(location)
+        fileDiagnostics.append(contentsOf: result.diagnostics)
+        switch result.fiche {
+        case .author(let f)?: authors.append(f)
+        case .startup(let f)?: startups.append(f)
+        case .incubator(let f)?: incubators.append(f)
+        case .organisation(let f)?: organisations.append(f)
+        case .team(let f)?: teams.append(f)
+        case nil: break
         }
+    }
+
+    /// Moves another partial catalog's fiches into this one (parallel readers build one each).
+    public mutating func merge(_ other: consuming Catalog) {
+        locations += other.locations
+        authors += other.authors
+        startups += other.startups
+        incubators += other.incubators
+        organisations += other.organisations
+        teams += other.teams
+        fileDiagnostics += other.fileDiagnostics
+    }
+
+    /// Puts every list in its stable order (by id; diagnostics by file and position).
+    public mutating func sort() {
         locations.sort()
         authors.sort { $0.id < $1.id }
         startups.sort { $0.id < $1.id }

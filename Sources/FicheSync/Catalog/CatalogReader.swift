@@ -33,12 +33,13 @@ public enum CatalogReader {
                 if let location = FicheLocation(path: "content/\(folder)/\(name)") { locations.append(location) }
             }
         }
-        return try decodeInParallel(locations, workers: workers) { locations, results in
+        return try decodeInParallel(locations, workers: workers) { locations, share in
             var buffer: [UInt8] = []
             for location in locations {
                 let path = (root as NSString).appendingPathComponent(location.path)
                 try readFile(path, into: &buffer)
-                results.append((location, FicheDecoder.decode(location, bytes: buffer), buffer.count))
+                share.catalog.add(location, FicheDecoder.decode(location, bytes: buffer))
+                share.bytes += buffer.count
             }
         }
     }
@@ -47,48 +48,58 @@ public enum CatalogReader {
     public static func read(repository repositoryPath: String, commit: GitOID, workers: Int = defaultWorkers) throws -> (Catalog, Statistics) {
         let entries = try GitRepository(at: repositoryPath).ficheEntries(at: commit)
         let blobs = Dictionary(entries.map { ($0.location, $0.blob) }, uniquingKeysWith: { a, _ in a })
-        return try decodeInParallel(entries.map(\.location), workers: workers) { locations, results in
+        return try decodeInParallel(entries.map(\.location), workers: workers) { locations, share in
             let repository = try GitRepository(at: repositoryPath)
             for location in locations {
                 guard let blob = blobs[location] else { continue }
                 let (result, size) = try repository.withBlob(blob) { bytes in
                     (FicheDecoder.decode(location, bytes: bytes), bytes.count)
                 }
-                results.append((location, result, size))
+                share.catalog.add(location, result)
+                share.bytes += size
             }
         }
     }
 
     public static var defaultWorkers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
-    typealias Decoded = (FicheLocation, FicheDecoder.Result, Int)
+    /// What one worker decoded: a partial catalog and the bytes it read.
+    struct Share: Sendable {
+        var catalog = Catalog()
+        var bytes = 0
+    }
 
     /// Splits `locations` into contiguous shares, one per worker, runs `work` on each share
-    /// on its own thread, and assembles the catalog. The first error any worker hits wins.
+    /// on its own thread, and merges the partial catalogs. The first error any worker hits wins.
     private static func decodeInParallel(
         _ locations: [FicheLocation], workers: Int,
-        work: @escaping @Sendable (ArraySlice<FicheLocation>, inout [Decoded]) throws -> Void
+        work: @escaping @Sendable (ArraySlice<FicheLocation>, inout Share) throws -> Void
     ) throws -> (Catalog, Statistics) {
         let shareCount = max(1, min(workers, locations.count / 64 + 1))
-        let shareSize = (locations.count + shareCount - 1) / max(shareCount, 1)
-        let outputs = Mutex<[[Decoded]]>(Array(repeating: [], count: shareCount))
+        let shareSize = (locations.count + shareCount - 1) / shareCount
+        let shares = Mutex<[Share]>(Array(repeating: Share(), count: shareCount))
         let failure = Mutex<(any Error)?>(nil)
-        DispatchQueue.concurrentPerform(iterations: shareCount) { share in
-            let lower = min(share * shareSize, locations.count)
+        DispatchQueue.concurrentPerform(iterations: shareCount) { index in
+            let lower = min(index * shareSize, locations.count)
             let upper = min(lower + shareSize, locations.count)
-            var results: [Decoded] = []
-            results.reserveCapacity(upper - lower)
+            var share = Share()
             do {
-                try work(locations[lower..<upper], &results)
+                try work(locations[lower..<upper], &share)
             } catch {
                 failure.withLock { if $0 == nil { $0 = error } }
             }
-            outputs.withLock { $0[share] = results }
+            shares.withLock { $0[index] = share }
         }
         if let error = failure.withLock({ $0 }) { throw error }
-        let all = outputs.withLock { $0 }.joined()
-        let statistics = Statistics(files: all.count, bytes: all.reduce(0) { $0 + $1.2 })
-        return (Catalog(decoded: all.lazy.map { ($0.0, $0.1) }), statistics)
+        var parts = shares.withLock { all in
+            defer { all = [] }
+            return all
+        }
+        let statistics = Statistics(files: parts.reduce(0) { $0 + $1.catalog.fileCount }, bytes: parts.reduce(0) { $0 + $1.bytes })
+        var catalog = parts.isEmpty ? Catalog() : parts.removeFirst().catalog
+        while !parts.isEmpty { catalog.merge(parts.removeFirst().catalog) }
+        catalog.sort()
+        return (catalog, statistics)
     }
 
     /// Reads a whole file into `buffer`, reusing its storage.

@@ -15,11 +15,14 @@ public enum CorpusWriter {
         }
     }
 
-    /// Creates a bare repository at `path` whose `master` holds exactly `files` in one commit.
+    /// Creates a bare repository at `path` whose `master` holds exactly `files` in one commit,
+    /// packed as a clone would be.
     @discardableResult
     public static func commit(_ files: [GitRepository.FileWrite], toNewBareRepository path: String,
                               message: String = "Generated corpus") throws -> GitOID {
         let repository = try GitRepository.initBare(at: path)
-        return try repository.commit(files: files, message: message, reference: "refs/heads/master")
+        let commit = try repository.commit(files: files, message: message, reference: "refs/heads/master")
+        try repository.pack(reachableFrom: commit)
+        return commit
     }
 }

@@ -3,12 +3,29 @@
 /// Columns count Unicode scalars, as libyaml does, so they match what an editor and
 /// GitHub's annotations show for accented text.
 public struct SourcePosition: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
-    public var line: Int
-    public var column: Int
+    // 32-bit storage: positions are kept on many catalog values (references, dates).
+    private var storedLine: Int32
+    private var storedColumn: Int32
+
+    public var line: Int { Int(storedLine) }
+    public var column: Int { Int(storedColumn) }
 
     public init(line: Int, column: Int) {
-        self.line = line
-        self.column = column
+        storedLine = Int32(clamping: line)
+        storedColumn = Int32(clamping: column)
+    }
+
+    enum CodingKeys: String, CodingKey { case line, column }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(line: try container.decode(Int.self, forKey: .line), column: try container.decode(Int.self, forKey: .column))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(line, forKey: .line)
+        try container.encode(column, forKey: .column)
     }
 
     /// The start of a file: where problems about the file as a whole are reported.

@@ -1,4 +1,5 @@
 import CGit2
+import Foundation
 
 extension GitRepository {
     /// A file to write in a commit: its path in the tree and its bytes.
@@ -75,5 +76,25 @@ extension GitRepository {
         var out = git_oid()
         try check("write tree", git_treebuilder_write(&out, builder))
         return out
+    }
+}
+
+extension GitRepository {
+    /// Packs every object reachable from `commit` into one packfile and removes the loose
+    /// copies, so a repository built object by object reads like a cloned one (one pack,
+    /// not thousands of small files).
+    public func pack(reachableFrom commit: GitOID) throws {
+        var builder: OpaquePointer?
+        try check("make pack", git_packbuilder_new(&builder, handle))
+        defer { git_packbuilder_free(builder) }
+        try commit.withPointer { pointer throws(GitError) in
+            try check("add commit to pack", git_packbuilder_insert_commit(builder, pointer))
+        }
+        try check("write pack", git_packbuilder_write(builder, nil, 0, nil, nil))
+        let objects = (path as NSString).appendingPathComponent("objects")
+        for folder in try FileManager.default.contentsOfDirectory(atPath: objects)
+        where folder.count == 2 && folder.allSatisfy(\.isHexDigit) {
+            try FileManager.default.removeItem(atPath: (objects as NSString).appendingPathComponent(folder))
+        }
     }
 }

@@ -34,8 +34,17 @@ func check(_ operation: @autoclosure () -> String, _ result: Int32) throws(GitEr
 enum LibGit2 {
     private static let initialized: Bool = {
         git_libgit2_init()
+        // Map packfiles in small windows under a global cap: by default libgit2 maps whole
+        // packs per repository handle, and parallel readers each open one, so a large
+        // repository's pack would count in resident memory once per reader.
+        setOption(GIT_OPT_SET_MWINDOW_SIZE, 1 << 20)
+        setOption(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, 8 << 20)
         return true
     }()
+
+    private static func setOption(_ option: git_libgit2_opt_t, _ value: Int) {
+        _ = fichesync_git_opts_size(Int32(option.rawValue), value)
+    }
 
     static func ensureInitialized() {
         _ = initialized

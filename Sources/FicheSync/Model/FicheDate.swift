@@ -5,18 +5,24 @@ import Foundation
 /// Every lifecycle rule compares calendar dates in Europe/Paris; keeping the date a plain
 /// value (and passing `today` into the core) makes every rule testable on any day.
 public struct FicheDate: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
-    public let year: Int
-    public let month: Int
-    public let day: Int
+    // Four bytes, not three Ints: every mission and phase holds two dates, and the catalog of
+    // a 50,000-member repository must stay small.
+    private let storedYear: UInt16
+    private let storedMonth: UInt8
+    private let storedDay: UInt8
+
+    public var year: Int { Int(storedYear) }
+    public var month: Int { Int(storedMonth) }
+    public var day: Int { Int(storedDay) }
 
     /// A date, or `nil` when the triple is not a day of the proleptic Gregorian calendar.
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
               (1...FicheDate.daysIn(month: month, year: year)).contains(day)
         else { return nil }
-        self.year = year
-        self.month = month
-        self.day = day
+        storedYear = UInt16(year)
+        storedMonth = UInt8(month)
+        storedDay = UInt8(day)
     }
 
     /// Parses exactly `YYYY-MM-DD`.
@@ -89,9 +95,10 @@ public struct FicheDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         let mp = (5 * doy + 2) / 153
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
-        year = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        month = m
-        day = d
+        // Clamped to the supported years, so the stored fields always fit.
+        storedYear = UInt16(clamping: min(max(yoe + era * 400 + (m <= 2 ? 1 : 0), 1), 9999))
+        storedMonth = UInt8(m)
+        storedDay = UInt8(d)
     }
 
     public func adding(days: Int) -> FicheDate { FicheDate(dayNumber: dayNumber + days) }

@@ -1,0 +1,136 @@
+import ArgumentParser
+import FicheSync
+import Foundation
+
+/// `fichesync-bench`: the figures of the README's performance section, measured in one run.
+///
+/// Generates the real-size corpus (≈3,500 authors, 660 startups) and a large one (50,000
+/// authors) as folders and as bare git repositories, then measures reading + parsing,
+/// reading + parsing + validating, the same from the bare repository through libgit2, the
+/// whole `fichesync check` process (wall time, peak RSS), and the PyYAML baseline.
+@main
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fichesync-bench",
+        abstract: "Measure fichesync's reading and checking speed against the PyYAML baseline."
+    )
+
+    @Option(help: "Authors in the real-size corpus.")
+    var authors = 3_500
+
+    @Option(help: "Authors in the large corpus (0 to skip it).")
+    var large = 50_000
+
+    @Option(help: "Runs per measurement; the best is reported.")
+    var runs = 5
+
+    @Option(help: "The PyYAML baseline script.")
+    var baseline = "Benchmarks/baseline_pyyaml.py"
+
+    @Option(help: "Where to write the corpora (default: a temporary folder, removed after).")
+    var work: String?
+
+    func run() throws {
+        let work = self.work ?? NSTemporaryDirectory() + "fichesync-bench-\(UUID().uuidString)"
+        defer { if self.work == nil { try? FileManager.default.removeItem(atPath: work) } }
+        let fichesync = (Measure.buildDirectory as NSString).appendingPathComponent("fichesync")
+        guard FileManager.default.isExecutableFile(atPath: fichesync) else {
+            throw ValidationError("\(fichesync) not found: run `swift build -c release` first")
+        }
+        let today = FicheDate.today()
+        let sizes = [authors, large].filter { $0 > 0 }
+
+        // Corpora are written by `fichesync generate` in its own process, and every child
+        // process is measured before this one reads anything: a child's peak RSS (from
+        // wait4) starts from its parent's at spawn time, so the parent must still be small.
+        struct Corpus { var size: Int; var folder: String; var bare: String; var files: Double; var bytes: Double; var label: String }
+        var corpora: [Corpus] = []
+        for size in sizes {
+            let folder = "\(work)/corpus-\(size)", bare = "\(work)/corpus-\(size).git"
+            if !FileManager.default.fileExists(atPath: bare) {
+                FileHandle.standardError.write(Data("generating \(size) authors…\n".utf8))
+                let generated = try Measure.child(fichesync, ["generate", folder, "--authors", "\(size)", "--bare", bare])
+                guard generated.status == 0 else { throw ValidationError("fichesync generate exited \(generated.status)") }
+            }
+            let (files, bytes) = try Self.sizeOfFiches(in: folder)
+            corpora.append(Corpus(size: size, folder: folder, bare: bare, files: Double(files), bytes: Double(bytes),
+                                  label: "\(size) authors, \(files) fiches, \(String(format: "%.1f", Double(bytes) / 1e6)) MB"))
+        }
+        func rate(_ corpus: Corpus, _ seconds: Double) -> [String] {
+            [String(format: "%.3f s", seconds), String(format: "%.0f", corpus.files / seconds), String(format: "%.1f", corpus.bytes / 1e6 / seconds)]
+        }
+
+        var processRows: [[String]] = []
+        var checkSeconds: [Int: Double] = [:]
+        for corpus in corpora {
+            FileHandle.standardError.write(Data("measuring `fichesync check` on \(corpus.label)…\n".utf8))
+            var best = Double.infinity, peak = 0.0
+            for _ in 0..<max(1, runs) {
+                let child = try Measure.child(fichesync, ["check", corpus.bare, "--format", "json"])
+                guard child.status == 0 else { throw ValidationError("fichesync check \(corpus.bare) exited \(child.status)") }
+                best = min(best, child.seconds)
+                peak = max(peak, child.peakRSSMegabytes)
+            }
+            checkSeconds[corpus.size] = best
+            processRows.append([corpus.label, "`fichesync check <bare repo>`, whole process"] + rate(corpus, best) + [String(format: "%.0f MB", peak)])
+        }
+        var python: (seconds: Double, rss: Double)?
+        if let real = corpora.first {
+            FileHandle.standardError.write(Data("measuring the PyYAML baseline…\n".utf8))
+            let child = try Measure.child("/usr/bin/env", ["python3", baseline, real.folder, "--repeat", "\(runs)"], captureOutput: true)
+            if let line = child.output.split(separator: "\n").last(where: { $0.hasPrefix("BASELINE ") }),
+               let seconds = line.split(separator: " ").first(where: { $0.hasPrefix("seconds=") }).flatMap({ Double($0.dropFirst(8)) }) {
+                python = (seconds, child.peakRSSMegabytes)
+                processRows.append([real.label, "PyYAML CSafeLoader baseline: read + parse + reference checks, folder"]
+                                   + rate(real, seconds) + [String(format: "%.0f MB", child.peakRSSMegabytes)])
+            } else {
+                print("PyYAML baseline did not run (exit \(child.status)): \(child.output.prefix(300))")
+            }
+        }
+
+        var rows: [[String]] = []
+        var parseValidateSeconds: [Int: Double] = [:]
+        for corpus in corpora {
+            FileHandle.standardError.write(Data("measuring in process on \(corpus.label)…\n".utf8))
+            let parse = try Measure.best(runs: runs) { _ = try CatalogReader.read(directory: corpus.folder) }
+            let parseValidate = try Measure.best(runs: runs) {
+                let catalog = try CatalogReader.read(directory: corpus.folder).0
+                _ = Validator(today: today).validate(catalog)
+            }
+            let commit = try GitRepository(at: corpus.bare).commit(for: "HEAD")
+            let fromGit = try Measure.best(runs: runs) {
+                let catalog = try CatalogReader.read(repository: corpus.bare, commit: commit).0
+                _ = Validator(today: today).validate(catalog)
+            }
+            parseValidateSeconds[corpus.size] = parseValidate
+            rows.append([corpus.label, "(a) read + parse, folder"] + rate(corpus, parse) + [""])
+            rows.append([corpus.label, "(b) read + parse + validate, folder"] + rate(corpus, parseValidate) + [""])
+            rows.append([corpus.label, "(c) read + parse + validate, bare git (libgit2)"] + rate(corpus, fromGit) + [""])
+        }
+        rows += processRows
+
+        if let python, let real = corpora.first, let ours = parseValidateSeconds[real.size], let check = checkSeconds[real.size] {
+            print(String(format: "speed-up vs the PyYAML baseline on %@: %.1f× in process (b vs baseline), %.1f× for the whole `fichesync check` process",
+                         real.label, python.seconds / ours, python.seconds / check))
+        }
+        print("")
+        print("| corpus | measurement | best of \(runs) | fiches/s | MB/s | peak RSS |")
+        print("|---|---|---|---|---|---|")
+        for row in rows { print("| " + row.joined(separator: " | ") + " |") }
+        print("")
+        print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; release build; \(today)")
+    }
+
+    /// Counts the fiche files under `root/content` and their bytes, without reading them.
+    static func sizeOfFiches(in root: String) throws -> (files: Int, bytes: Int) {
+        var files = 0, bytes = 0
+        let content = root + "/content"
+        for folder in try FileManager.default.contentsOfDirectory(atPath: content) where folder.hasPrefix("_") {
+            for name in try FileManager.default.contentsOfDirectory(atPath: "\(content)/\(folder)") where name.hasSuffix(".md") {
+                files += 1
+                bytes += (try FileManager.default.attributesOfItem(atPath: "\(content)/\(folder)/\(name)")[.size] as? Int) ?? 0
+            }
+        }
+        return (files, bytes)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Wall-clock timing and child-process measurement for the benchmark report.
+enum Measure {
+    /// Best wall time of `runs` calls, in seconds (the best run is the least disturbed one).
+    static func best(runs: Int, _ body: () throws -> Void) rethrows -> Double {
+        var best = Double.infinity
+        for _ in 0..<max(1, runs) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return best
+    }
+
+    struct Child {
+        var seconds: Double
+        var peakRSSMegabytes: Double
+        var status: Int32
+        var output: String
+    }
+
+    /// Runs a program to completion and reports its wall time, exit status and peak resident
+    /// memory (from `wait4`'s rusage, so it is the child's own peak, not ours).
+    static func child(_ executable: String, _ arguments: [String], captureOutput: Bool = false) throws -> Child {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        let outputPath = NSTemporaryDirectory() + "fichesync-bench-\(UUID().uuidString).out"
+        posix_spawn_file_actions_addopen(&actions, 1, captureOutput ? outputPath : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        var output = ""
+        if captureOutput {
+            output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+            try? FileManager.default.removeItem(atPath: outputPath)
+        }
+        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Child(seconds: seconds, peakRSSMegabytes: Double(usage.ru_maxrss) / 1024, status: exitStatus, output: output)
+    }
+
+    /// The folder this program runs from, where `swift build` also put `fichesync`.
+    static var buildDirectory: String {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return (executable as NSString).deletingLastPathComponent
+    }
+}
