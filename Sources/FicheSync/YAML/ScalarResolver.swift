@@ -4,16 +4,17 @@
 /// scalar of every fiche.
 enum ScalarResolver {
     static func resolve(plain text: String) -> ScalarValue {
-        let u = Array(text.utf8)
-        guard let first = u.first else { return .null }
+        guard let first = text.utf8.first else { return .null }
         switch first {
         case UInt8(ascii: "~"):
-            return u.count == 1 ? .null : .string(text)
+            return text.utf8.count == 1 ? .null : .string(text)
         case UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "y"), UInt8(ascii: "Y"),
              UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"),
              UInt8(ascii: "o"), UInt8(ascii: "O"):
-            return keyword(text) ?? .string(text)
+            // Most text starts with a letter: only the short words can be keywords.
+            return text.utf8.count <= 5 ? keyword(text) ?? .string(text) : .string(text)
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."):
+            let u = Array(text.utf8)
             if let date = timestamp(u, text) { return date }
             if let number = number(u, text) { return number }
             return .string(text)

@@ -84,14 +84,19 @@ public enum YAMLParser {
     }
 }
 
-/// Turns the flat event stream into nested nodes with an explicit stack.
+/// Turns the flat event stream into nested nodes. Finished nodes wait on one flat stack;
+/// each open collection remembers where its items start, and takes them off when it ends —
+/// no per-node copying of half-built collections.
 private struct TreeBuilder {
-    private enum Frame {
-        case sequence([YAMLNode], SourcePosition, anchor: String?)
-        case mapping([YAMLPair], pendingKey: YAMLNode?, SourcePosition, anchor: String?)
+    private struct OpenCollection {
+        var isMapping: Bool
+        var firstItem: Int
+        var position: SourcePosition
+        var anchor: String?
     }
 
-    private var stack: [Frame] = []
+    private var items: [YAMLNode] = []
+    private var open: [OpenCollection] = []
     private var anchors: [String: YAMLNode] = [:]
     private(set) var root: YAMLNode?
 
@@ -102,8 +107,8 @@ private struct TreeBuilder {
             let s = event.data.scalar
             let text = String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
             let value: ScalarValue
-            let tag = s.tag.map { String(cString: $0) }
-            if tag == "tag:yaml.org,2002:str" || s.plain_implicit == 0 || s.style != YAML_PLAIN_SCALAR_STYLE {
+            if s.plain_implicit == 0 || s.style != YAML_PLAIN_SCALAR_STYLE
+                || s.tag.map({ String(cString: $0) == "tag:yaml.org,2002:str" }) == true {
                 // Quoted, block or explicitly tagged `!!str`: text, whatever it looks like.
                 value = .string(text)
             } else {
@@ -111,17 +116,29 @@ private struct TreeBuilder {
             }
             add(YAMLNode(.scalar(YAMLScalar(text: text, value: value)), at: position), anchor: s.anchor.map { String(cString: $0) })
         case YAML_SEQUENCE_START_EVENT:
-            stack.append(.sequence([], position, anchor: event.data.sequence_start.anchor.map { String(cString: $0) }))
+            open.append(OpenCollection(isMapping: false, firstItem: items.count, position: position,
+                                       anchor: event.data.sequence_start.anchor.map { String(cString: $0) }))
         case YAML_MAPPING_START_EVENT:
-            stack.append(.mapping([], pendingKey: nil, position, anchor: event.data.mapping_start.anchor.map { String(cString: $0) }))
-        case YAML_SEQUENCE_END_EVENT:
-            if case .sequence(let items, let start, let anchor)? = stack.popLast() {
-                add(YAMLNode(.sequence(items), at: start), anchor: anchor)
+            open.append(OpenCollection(isMapping: true, firstItem: items.count, position: position,
+                                       anchor: event.data.mapping_start.anchor.map { String(cString: $0) }))
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            guard let collection = open.popLast() else { break }
+            let children = items[collection.firstItem...]
+            let node: YAMLNode
+            if collection.isMapping {
+                var pairs: [YAMLPair] = []
+                pairs.reserveCapacity(children.count / 2)
+                var index = children.startIndex
+                while index + 1 < children.endIndex {
+                    pairs.append(YAMLPair(key: children[index], value: children[index + 1]))
+                    index += 2
+                }
+                node = YAMLNode(.mapping(pairs), at: collection.position)
+            } else {
+                node = YAMLNode(.sequence(Array(children)), at: collection.position)
             }
-        case YAML_MAPPING_END_EVENT:
-            if case .mapping(let pairs, _, let start, let anchor)? = stack.popLast() {
-                add(YAMLNode(.mapping(pairs), at: start), anchor: anchor)
-            }
+            items.removeSubrange(collection.firstItem...)
+            add(node, anchor: collection.anchor)
         case YAML_ALIAS_EVENT:
             let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
             var node = anchors[name] ?? YAMLNode(.scalar(YAMLScalar(text: "", value: .null)), at: position)
@@ -134,21 +151,10 @@ private struct TreeBuilder {
 
     private mutating func add(_ node: YAMLNode, anchor: String?) {
         if let anchor { anchors[anchor] = node }
-        guard let top = stack.popLast() else {
+        if open.isEmpty {
             if root == nil { root = node }
-            return
-        }
-        switch top {
-        case .sequence(var items, let start, let a):
+        } else {
             items.append(node)
-            stack.append(.sequence(items, start, anchor: a))
-        case .mapping(var pairs, let pendingKey, let start, let a):
-            if let key = pendingKey {
-                pairs.append(YAMLPair(key: key, value: node))
-                stack.append(.mapping(pairs, pendingKey: nil, start, anchor: a))
-            } else {
-                stack.append(.mapping(pairs, pendingKey: node, start, anchor: a))
-            }
         }
     }
 }
