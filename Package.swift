@@ -11,6 +11,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -25,7 +27,12 @@ let package = Package(
         ),
         .target(
             name: "FicheSync",
-            dependencies: ["CGit2", "CYAML"]
+            dependencies: [
+                "CGit2", "CYAML",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            resources: [.copy("Migrations")]
         ),
         .executableTarget(
             name: "FicheSyncCLI",

@@ -12,6 +12,8 @@ public struct Catalog: Sendable, Equatable {
     public var teams: [TeamFiche]
     /// Problems of single files (parse, keys, types); sorted.
     public var fileDiagnostics: [Diagnostic]
+    /// Each readable fiche's whole front matter, when the reader was asked to keep it.
+    public var frontMatters: [FicheLocation: YAMLValue] = [:]
 
     public init(locations: [FicheLocation] = [], authors: [AuthorFiche] = [], startups: [StartupFiche] = [],
                 incubators: [IncubatorFiche] = [], organisations: [OrganisationFiche] = [], teams: [TeamFiche] = [],
@@ -36,6 +38,7 @@ public struct Catalog: Sendable, Equatable {
     public mutating func add(_ location: FicheLocation, _ result: FicheDecoder.Result) {
         locations.append(location)
         fileDiagnostics.append(contentsOf: result.diagnostics)
+        if let frontMatter = result.frontMatter { frontMatters[location] = frontMatter }
         switch result.fiche {
         case .author(let f)?: authors.append(f)
         case .startup(let f)?: startups.append(f)
@@ -55,6 +58,7 @@ public struct Catalog: Sendable, Equatable {
         organisations += other.organisations
         teams += other.teams
         fileDiagnostics += other.fileDiagnostics
+        frontMatters.merge(other.frontMatters) { first, _ in first }
     }
 
     /// Puts every list in its stable order (by id; diagnostics by file and position).

@@ -18,12 +18,27 @@ public enum CatalogReader {
     }
 
     /// Reads `content/_*/*.md` under `root` (a folder holding `content/`).
-    public static func read(directory root: String, workers: Int = defaultWorkers) throws -> (Catalog, Statistics) {
+    public static func read(directory root: String, workers: Int = defaultWorkers, keepFrontMatter: Bool = false) throws -> (Catalog, Statistics) {
         let content = (root as NSString).appendingPathComponent("content")
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: content, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: content])
         }
+        let locations = try ficheLocations(inDirectory: root)
+        return try decodeInParallel(locations, workers: workers) { locations, share in
+            var buffer: [UInt8] = []
+            for location in locations {
+                let path = (root as NSString).appendingPathComponent(location.path)
+                try readFile(path, into: &buffer)
+                share.catalog.add(location, FicheDecoder.decode(location, bytes: buffer, keepFrontMatter: keepFrontMatter))
+                share.bytes += buffer.count
+            }
+        }
+    }
+
+    /// Every `content/_*/*.md` file under `root`.
+    static func ficheLocations(inDirectory root: String) throws -> [FicheLocation] {
+        let content = (root as NSString).appendingPathComponent("content")
         var locations: [FicheLocation] = []
         for folder in try FileManager.default.contentsOfDirectory(atPath: content).sorted() where folder.hasPrefix("_") {
             let folderPath = (content as NSString).appendingPathComponent(folder)
@@ -33,19 +48,12 @@ public enum CatalogReader {
                 if let location = FicheLocation(path: "content/\(folder)/\(name)") { locations.append(location) }
             }
         }
-        return try decodeInParallel(locations, workers: workers) { locations, share in
-            var buffer: [UInt8] = []
-            for location in locations {
-                let path = (root as NSString).appendingPathComponent(location.path)
-                try readFile(path, into: &buffer)
-                share.catalog.add(location, FicheDecoder.decode(location, bytes: buffer))
-                share.bytes += buffer.count
-            }
-        }
+        return locations
     }
 
     /// Reads the fiches of `commit` straight from the object database at `repositoryPath`.
-    public static func read(repository repositoryPath: String, commit: GitOID, workers: Int = defaultWorkers) throws -> (Catalog, Statistics) {
+    public static func read(repository repositoryPath: String, commit: GitOID, workers: Int = defaultWorkers,
+                            keepFrontMatter: Bool = false) throws -> (Catalog, Statistics) {
         let entries = try GitRepository(at: repositoryPath).ficheEntries(at: commit)
         let blobs = Dictionary(entries.map { ($0.location, $0.blob) }, uniquingKeysWith: { a, _ in a })
         return try decodeInParallel(entries.map(\.location), workers: workers) { locations, share in
@@ -53,7 +61,7 @@ public enum CatalogReader {
             for location in locations {
                 guard let blob = blobs[location] else { continue }
                 let (result, size) = try repository.withBlob(blob) { bytes in
-                    (FicheDecoder.decode(location, bytes: bytes), bytes.count)
+                    (FicheDecoder.decode(location, bytes: bytes, keepFrontMatter: keepFrontMatter), bytes.count)
                 }
                 share.catalog.add(location, result)
                 share.bytes += size

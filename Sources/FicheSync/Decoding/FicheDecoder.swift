@@ -6,9 +6,13 @@ public enum FicheDecoder {
         /// `nil` when the front matter could not be read at all.
         public var fiche: Fiche?
         public var diagnostics: [Diagnostic]
+        /// The whole front matter as written, when asked for (the sync stores it as `jsonb`).
+        public var frontMatter: YAMLValue?
     }
 
-    public static func decode(_ location: FicheLocation, bytes: UnsafeRawBufferPointer) -> Result {
+    /// - Parameter keepFrontMatter: also return the whole front matter as a plain value
+    ///   (costs memory; `check` does not need it).
+    public static func decode(_ location: FicheLocation, bytes: UnsafeRawBufferPointer, keepFrontMatter: Bool = false) -> Result {
         let path = location.path
         func failure(_ rule: Rule, _ position: SourcePosition, _ message: String) -> Result {
             Result(fiche: nil, diagnostics: [Diagnostic(path: path, position: position, severity: .error, rule: rule, message: message)])
@@ -48,11 +52,11 @@ public enum FicheDecoder {
         case .organisation: fiche = .organisation(decoder.organisation(id: location.id, root))
         case .team: fiche = .team(decoder.team(id: location.id, root))
         }
-        return Result(fiche: fiche, diagnostics: decoder.diagnostics)
+        return Result(fiche: fiche, diagnostics: decoder.diagnostics, frontMatter: keepFrontMatter ? root.value : nil)
     }
 
-    public static func decode(_ location: FicheLocation, bytes: [UInt8]) -> Result {
-        bytes.withUnsafeBytes { decode(location, bytes: $0) }
+    public static func decode(_ location: FicheLocation, bytes: [UInt8], keepFrontMatter: Bool = false) -> Result {
+        bytes.withUnsafeBytes { decode(location, bytes: $0, keepFrontMatter: keepFrontMatter) }
     }
 }
 

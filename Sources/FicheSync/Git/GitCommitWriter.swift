@@ -14,11 +14,13 @@ extension GitRepository {
     }
 
     /// Writes a commit whose tree holds exactly `files`, without any work tree, and moves
-    /// `reference` (default `HEAD`'s branch) to it. Used to build test histories and corpora,
+    /// `reference` (default `HEAD`'s branch) to it. With `skipIfUnchanged`, a tree equal to
+    /// the single parent's gives back the parent instead of an empty commit. Used to build test histories and corpora,
     /// and by the PR bot to prepare a branch.
     @discardableResult
     public func commit(files: [FileWrite], message: String, parents: [GitOID] = [],
-                       reference: String = "HEAD", author: (name: String, email: String) = ("fichesync", "fichesync@localhost"),
+                       reference: String = "HEAD", skipIfUnchanged: Bool = false,
+                       author: (name: String, email: String) = ("fichesync", "fichesync@localhost"),
                        time: Int64 = 1_700_000_000) throws(GitError) -> GitOID {
         // Blobs first, then trees bottom-up from a path → blob map.
         var blobs: [String: git_oid] = [:]
@@ -29,6 +31,11 @@ extension GitRepository {
             blobs[file.path] = oid
         }
         var treeOID = try writeTree(blobs.map { (Substring($0.key), $0.value) })
+        if skipIfUnchanged, parents.count == 1, let parent = parents.first {
+            let parentTree = try tree(ofCommit: parent)
+            defer { git_tree_free(parentTree) }
+            if git_oid_equal(git_tree_id(parentTree), &treeOID) == 1 { return parent }
+        }
         var tree: OpaquePointer?
         try check("read new tree", git_tree_lookup(&tree, handle, &treeOID))
         defer { git_tree_free(tree) }

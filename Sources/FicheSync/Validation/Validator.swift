@@ -12,12 +12,17 @@ public struct Validator: Sendable {
     }
 
     /// The file diagnostics of the catalog and the cross-file ones, sorted.
-    public func validate(_ catalog: Catalog) -> [Diagnostic] {
+    ///
+    /// - Parameter references: the fiches that exist, when `catalog` holds only some of them
+    ///   (an incremental sync validates the changed files against every file of the commit).
+    ///   By default, the catalog's own files.
+    public func validate(_ catalog: Catalog, references: ReferenceIndex? = nil) -> [Diagnostic] {
         var out = catalog.fileDiagnostics
-        let startupIDs = catalog.ids(of: .startup)
-        let organisationIDs = catalog.ids(of: .organisation)
-        let incubatorIDs = catalog.ids(of: .incubator)
-        let teamIDs = catalog.ids(of: .team)
+        let index = references ?? ReferenceIndex(catalog.locations)
+        let startupIDs = index.ids(of: .startup)
+        let organisationIDs = index.ids(of: .organisation)
+        let incubatorIDs = index.ids(of: .incubator)
+        let teamIDs = index.ids(of: .team)
 
         for location in catalog.locations where location.kind == .author && !Self.isValidAuthorID(location.id) {
             out.append(Diagnostic(

@@ -1,0 +1,115 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// An open connection to fichesync's database, migrated, and the embedded cluster it may
+/// be running on. One connection: commands run one transaction at a time.
+public final class Database: Sendable {
+    public let connection: PostgresConnection
+    public let settings: DatabaseSettings
+    let embedded: EmbeddedPostgres?
+    let logger: Logger
+
+    private init(connection: PostgresConnection, settings: DatabaseSettings, embedded: EmbeddedPostgres?, logger: Logger) {
+        self.connection = connection
+        self.settings = settings
+        self.embedded = embedded
+        self.logger = logger
+    }
+
+    /// Connects (starting the embedded cluster if that is the setting) and applies pending
+    /// migrations: every command that needs the database starts here.
+    public static func open(_ settings: DatabaseSettings, logger: Logger, migrate: Bool = true) async throws -> Database {
+        let configuration: PostgresConnection.Configuration
+        var embedded: EmbeddedPostgres?
+        switch settings {
+        case .url(let url):
+            configuration = try DatabaseSettings.configuration(fromURL: url)
+        case .embedded(let home):
+            let cluster = try EmbeddedPostgres(home: home)
+            try await Task.detached { try cluster.acquire() }.value
+            embedded = cluster
+            configuration = PostgresConnection.Configuration(
+                unixSocketPath: cluster.socketPath, username: EmbeddedPostgres.user, password: nil, database: EmbeddedPostgres.database)
+        }
+        let connection: PostgresConnection
+        do {
+            if let embedded {
+                try await createDatabaseIfMissing(embedded, logger: logger)
+            }
+            connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        } catch {
+            embedded?.release()
+            throw DatabaseSettings.Problem(description: "cannot connect to the database: \(String(reflecting: error))")
+        }
+        let database = Database(connection: connection, settings: settings, embedded: embedded, logger: logger)
+        if migrate {
+            do {
+                try await Migrator(database: database).migrate()
+            } catch {
+                await database.close()
+                throw error
+            }
+        }
+        return database
+    }
+
+    /// The embedded cluster starts with the `postgres` database only: create ours once.
+    private static func createDatabaseIfMissing(_ cluster: EmbeddedPostgres, logger: Logger) async throws {
+        let maintenance = try await PostgresConnection.connect(
+            configuration: .init(unixSocketPath: cluster.socketPath, username: EmbeddedPostgres.user, password: nil, database: "postgres"),
+            id: 0, logger: logger)
+        do {
+            let rows = try await maintenance.query(
+                "SELECT 1 FROM pg_database WHERE datname = \(EmbeddedPostgres.database)", logger: logger)
+            var exists = false
+            for try await _ in rows { exists = true }
+            if !exists {
+                do {
+                    try await maintenance.query("CREATE DATABASE \(unescaped: EmbeddedPostgres.database)", logger: logger)
+                } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P04" {
+                    // Another fichesync created it meanwhile.
+                }
+            }
+            try await maintenance.close()
+        } catch {
+            try? await maintenance.close()
+            throw error
+        }
+    }
+
+    /// Closes the connection; stops the embedded cluster if no other fichesync uses it.
+    public func close() async {
+        try? await connection.close()
+        if let embedded {
+            await Task.detached { embedded.release() }.value
+        }
+    }
+
+    /// Runs `body` in a transaction: committed if it returns, rolled back if it throws (the
+    /// original error is rethrown, not wrapped).
+    public func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await connection.query("BEGIN", logger: logger)
+        do {
+            let result = try await body(connection)
+            try await connection.query("COMMIT", logger: logger)
+            return result
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+
+    /// Where the data is, for `fichesync db status`.
+    public var locationDescription: String {
+        switch settings {
+        case .url(let url):
+            // Never print a password.
+            guard var components = URLComponents(string: url) else { return "DATABASE_URL" }
+            if components.password != nil { components.password = "****" }
+            return components.string ?? "DATABASE_URL"
+        case .embedded:
+            return "embedded cluster in \(embedded?.dataDirectory ?? "?") (socket \(embedded?.socketPath ?? "?"))"
+        }
+    }
+}

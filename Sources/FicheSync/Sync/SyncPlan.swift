@@ -1,0 +1,104 @@
+import Logging
+import PostgresNIO
+
+/// What a sync will write: the rows of the fiches to (re)load, the fiches to delete first,
+/// and the diagnostics of everything that had to be validated.
+struct SyncPlan {
+    var replaceAll: Bool
+    var deletions: Set<FicheLocation> = []
+    var rows = CatalogRows()
+    var diagnostics: [Diagnostic] = []
+    var report: SyncReport
+
+    /// Everything at `commit`, validated as a whole.
+    static func full(repositoryPath: String, commit: GitOID, today: FicheDate) throws -> SyncPlan {
+        let (catalog, _) = try CatalogReader.read(repository: repositoryPath, commit: commit, keepFrontMatter: true)
+        var plan = SyncPlan(replaceAll: true, report: SyncReport(commit: commit.description, mode: .full))
+        plan.diagnostics = Validator(today: today).validate(catalog)
+        for fiche in catalog.allFiches {
+            if let frontMatter = catalog.frontMatters[fiche.location] { plan.rows.add(fiche, frontMatter: frontMatter) }
+        }
+        plan.report.added = catalog.fileCount
+        return plan
+    }
+
+    /// Only the files that differ between `old` and `new`.
+    ///
+    /// Validation covers the changed files, against the ids of every file of `new`, plus
+    /// the unchanged files that reference something this commit deletes (found in the
+    /// database): `old` was valid, so nothing else can have become invalid.
+    static func incremental(repository: GitRepository, from old: GitOID, to new: GitOID, today: FicheDate,
+                            connection: PostgresConnection, logger: Logger) async throws -> SyncPlan {
+        let changes = try repository.ficheChanges(from: old, to: new)
+        var plan = SyncPlan(replaceAll: false, report: SyncReport(commit: new.description, mode: .incremental(from: old.description)))
+        let entries = try repository.ficheEntries(at: new)
+        let blobs = Dictionary(entries.map { ($0.location, $0.blob) }, uniquingKeysWith: { first, _ in first })
+        let index = ReferenceIndex(entries.map(\.location))
+
+        var toWrite: [FicheLocation] = []
+        var removed: Set<FicheLocation> = []
+        for change in changes {
+            switch change.kind {
+            case .added: plan.report.added += 1
+            case .modified: plan.report.updated += 1
+            case .renamed: plan.report.renamed += 1
+            case .deleted: plan.report.removed += 1
+            }
+            if let old = change.old { plan.deletions.insert(old) }
+            if let new = change.new {
+                plan.deletions.insert(new)
+                toWrite.append(new)
+            }
+            if let old = change.old, change.new?.id != old.id || change.new?.kind != old.kind, !index.ids(of: old.kind).contains(old.id) {
+                removed.insert(old)
+            }
+        }
+        let dependents = try await Self.dependents(of: removed, connection: connection, logger: logger)
+            .filter { !plan.deletions.contains($0) }
+
+        var catalog = Catalog()
+        for location in toWrite + dependents {
+            guard let blob = blobs[location] else { continue }
+            let result = try repository.withBlob(blob) { FicheDecoder.decode(location, bytes: $0, keepFrontMatter: true) }
+            catalog.add(location, result)
+        }
+        catalog.sort()
+        plan.diagnostics = Validator(today: today).validate(catalog, references: index)
+        let writable = Set(toWrite)
+        for fiche in catalog.allFiches where writable.contains(fiche.location) {
+            if let frontMatter = catalog.frontMatters[fiche.location] { plan.rows.add(fiche, frontMatter: frontMatter) }
+        }
+        return plan
+    }
+
+    /// Unchanged fiches that reference one of `removed`: members of a deleted startup,
+    /// startups sponsored by a deleted organisation or co-incubated by a deleted incubator.
+    private static func dependents(of removed: Set<FicheLocation>, connection: PostgresConnection,
+                                   logger: Logger) async throws -> [FicheLocation] {
+        let startups = removed.filter { $0.kind == .startup }.map(\.id)
+        let organisations = removed.filter { $0.kind == .organisation }.map(\.id)
+        let incubators = removed.filter { $0.kind == .incubator }.map(\.id)
+        var found: [FicheLocation] = []
+        if !startups.isEmpty {
+            let rows = try await connection.query("""
+                SELECT id FROM authors WHERE previously && \(startups) OR legacy_startups && \(startups)
+                UNION SELECT author_id FROM memberships WHERE startup_id = ANY(\(startups))
+                """, logger: logger)
+            for try await id in rows.decode(String.self) { found.append(FicheLocation(kind: .author, id: id)) }
+        }
+        if !organisations.isEmpty || !incubators.isEmpty {
+            let rows = try await connection.query(
+                "SELECT id FROM startups WHERE sponsors && \(organisations) OR incubators && \(incubators)", logger: logger)
+            for try await id in rows.decode(String.self) { found.append(FicheLocation(kind: .startup, id: id)) }
+        }
+        return found
+    }
+}
+
+extension Catalog {
+    /// Every readable fiche, authors first.
+    public var allFiches: [Fiche] {
+        authors.map(Fiche.author) + startups.map(Fiche.startup) + incubators.map(Fiche.incubator)
+            + organisations.map(Fiche.organisation) + teams.map(Fiche.team)
+    }
+}

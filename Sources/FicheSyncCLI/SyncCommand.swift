@@ -1,0 +1,76 @@
+import ArgumentParser
+import FicheSync
+import Foundation
+
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Make the database equal the fiches of a commit (incrementally when it can).",
+        discussion: """
+        SOURCE is a git repository (path or URL, mirrored like `check` does) or a folder holding \
+        content/ (snapshotted into a private repository under $FICHESYNC_HOME, so later runs are \
+        incremental too). Default: $FICHES_REPOSITORY, else the current folder.
+
+        A commit whose fiches break the repository's rules is not synced: its diagnostics are \
+        printed, the exit status is 1 and the database keeps its last good commit.
+        """
+    )
+
+    @Argument(help: "A git repository, a git URL, or a folder holding content/.")
+    var source: String?
+
+    @Option(help: "Revision to sync (default: HEAD, the remote's default branch for a URL).")
+    var rev: String?
+
+    @Flag(help: "Reload every fiche instead of only what changed since the last synced commit.")
+    var full = false
+
+    func run() async throws {
+        var source = self.source ?? ProcessInfo.processInfo.environment["FICHES_REPOSITORY"].flatMap { $0.isEmpty ? nil : $0 } ?? "."
+        let repositoryPath: String
+        let commit: GitOID
+        do {
+            let cache = Environment.repositoryCache
+            let kind = try ContentSource.classify(source, revisionRequested: rev != nil)
+            if case .remote = kind {} else {
+                // The database remembers where it synced from: the same folder named two ways is one source.
+                source = URL(fileURLWithPath: source).standardizedFileURL.path
+            }
+            switch kind {
+            case .directory(let folder):
+                let (repository, snapshot) = try cache.snapshot(of: folder)
+                (repositoryPath, commit) = (repository.path, snapshot)
+            case .repository(let path):
+                let repository = try GitRepository(at: path)
+                (repositoryPath, commit) = (repository.path, try repository.commit(for: rev ?? "HEAD"))
+            case .remote(let url):
+                let (repository, _) = try cache.mirror(of: url, showProgress: Environment.stderrIsTerminal)
+                (repositoryPath, commit) = (repository.path, try repository.commit(for: rev ?? "HEAD"))
+            }
+        } catch {
+            fail(describe(error))
+        }
+        let today = FicheDate.today()
+        let outcome: Result<SyncReport, SyncRefused> = try await Environment.withDatabase { database in
+            do {
+                return .success(try await CatalogSync(database: database, today: today, logger: Environment.logger)
+                    .sync(repositoryPath: repositoryPath, commit: commit, source: source, options: .init(full: full)))
+            } catch let refused as SyncRefused {
+                return .failure(refused)
+            }
+        }
+        switch outcome {
+        case .success(let report):
+            print(report.summary)
+            let warnings = report.diagnostics.count { $0.severity == .warning }
+            if warnings > 0 {
+                print("\(warnings) warnings in the fiches read (see `fichesync check`)")
+            }
+        case .failure(let refused):
+            let report = CheckReport(source: source, commit: refused.commit, fileCount: 0, diagnostics: refused.diagnostics)
+            for diagnostic in report.diagnostics { print(diagnostic.formatted) }
+            print(refused.description)
+            throw ExitCode(1)
+        }
+    }
+}
