@@ -114,9 +114,7 @@ import Testing
         #expect(run.status == 0)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(Set(document.keys).isSuperset(of: ["version", "source", "fiches", "errors", "warnings", "diagnostics"]))
-        withKnownIssue("README: `commit` is null for a folder, but JSONEncoder leaves the nil key out") {
-            #expect(document["commit"] is NSNull)
-        }
+        #expect(document["commit"] is NSNull)
         #expect(document["version"] as? Int == 1)
         #expect(document["source"] as? String == Package.fixtures)
         #expect(document["fiches"] as? Int == 224)

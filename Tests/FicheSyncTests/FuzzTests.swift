@@ -138,20 +138,17 @@ import Testing
         }
     }
 
-    /// Known bug (product): positions of YAML nodes come from libyaml's marks, and libyaml also
-    /// breaks lines at a lone CR and at U+0085, U+2028, U+2029, while the file's lines (and the
-    /// reader-error positions of `YAMLParser.position(ofByte:)`) count `\n` only: a value after
-    /// such characters is reported lines too low, here past the end of a 5-line file.
+    /// libyaml also breaks lines at a lone CR and at U+0085, U+2028, U+2029, while the file's
+    /// lines count `\n` only: positions are mapped back to the file's lines and columns.
     @Test(arguments: ["\r\r\r\r\r\r", "\u{85}\u{85}\u{85}\u{85}\u{85}\u{85}"])
     func lineBreaksOtherThanLineFeedDoNotShiftPositions(breaks: String) throws {
         let mutant = Mutant(location: FicheLocation(kind: .author, id: "jean.dupont"),
                             bytes: Array("---\n\(breaks)fullname: [x]\nrole: a\n---\n".utf8))
         let result = FicheDecoder.decode(mutant.location, bytes: mutant.bytes)
         let keyType = try #require(result.diagnostics.first { $0.rule == .keyType })
-        withKnownIssue("libyaml counts lone CR and NEL as line breaks") {
-            #expect(keyType.line == 2)
-            #expect(Self.isInside(keyType, mutant))
-        }
+        #expect(keyType.line == 2)
+        #expect(keyType.column == 17)
+        #expect(Self.isInside(keyType, mutant))
     }
 
     static func isInside(_ diagnostic: Diagnostic, _ mutant: Mutant) -> Bool {

@@ -51,6 +51,20 @@ public struct CheckReport: Sendable, Equatable {
             var errors: Int
             var warnings: Int
             var diagnostics: [Entry]
+
+            // Written by hand so `commit` is `null` for a folder rather than left out.
+            enum CodingKeys: String, CodingKey { case version, source, commit, fiches, errors, warnings, diagnostics }
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(version, forKey: .version)
+                try container.encode(source, forKey: .source)
+                try container.encode(commit, forKey: .commit)
+                try container.encode(fiches, forKey: .fiches)
+                try container.encode(errors, forKey: .errors)
+                try container.encode(warnings, forKey: .warnings)
+                try container.encode(diagnostics, forKey: .diagnostics)
+            }
         }
         struct Entry: Encodable {
             var path: String

@@ -26,11 +26,12 @@ public enum YAMLParser {
         yaml_parser_set_input_string(&parser, base ?? withUnsafeMutablePointer(to: &empty) { UnsafePointer($0) }, bytes.count)
         yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
 
-        var builder = TreeBuilder()
+        let lines = LineMap(bytes)
+        var builder = TreeBuilder(lines: lines)
         var event = yaml_event_t()
         while true {
             guard yaml_parser_parse(&parser, &event) == 1 else {
-                throw syntaxError(parser, bytes)
+                throw syntaxError(parser, bytes, lines)
             }
             defer { yaml_event_delete(&event) }
             if event.type == YAML_DOCUMENT_END_EVENT || event.type == YAML_STREAM_END_EVENT {
@@ -40,7 +41,7 @@ public enum YAMLParser {
         }
     }
 
-    private static func syntaxError(_ parser: yaml_parser_t, _ bytes: UnsafeRawBufferPointer) -> YAMLSyntaxError {
+    private static func syntaxError(_ parser: yaml_parser_t, _ bytes: UnsafeRawBufferPointer, _ lines: LineMap?) -> YAMLSyntaxError {
         let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
         let context = parser.context.map { String(cString: $0) }
         var message = context.map { "\($0), \(problem)" } ?? problem
@@ -53,10 +54,7 @@ public enum YAMLParser {
         // (libyaml's context mark) is the line to fix.
         let atEnd = parser.problem_mark.index >= bytes.count
         let mark = atEnd && parser.context != nil ? parser.context_mark : parser.problem_mark
-        return YAMLSyntaxError(
-            message: message,
-            position: SourcePosition(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
-        )
+        return YAMLSyntaxError(message: message, position: lines.position(of: mark))
     }
 
     /// What a newcomer most likely did, for libyaml's terser problems.
@@ -95,13 +93,18 @@ private struct TreeBuilder {
         var anchor: String?
     }
 
+    let lines: LineMap?
     private var items: [YAMLNode] = []
     private var open: [OpenCollection] = []
+
+    init(lines: LineMap?) {
+        self.lines = lines
+    }
     private var anchors: [String: YAMLNode] = [:]
     private(set) var root: YAMLNode?
 
     mutating func consume(_ event: yaml_event_t) {
-        let position = SourcePosition(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+        let position = lines.position(of: event.start_mark)
         switch event.type {
         case YAML_SCALAR_EVENT:
             let s = event.data.scalar
@@ -155,6 +158,67 @@ private struct TreeBuilder {
             if root == nil { root = node }
         } else {
             items.append(node)
+        }
+    }
+}
+
+/// libyaml ends a line at a lone CR, NEL (U+0085), LS and PS as well as at LF; editors, git
+/// and GitHub count LF only. For the rare text holding such breaks, this maps libyaml's
+/// (line, column) to the file's. `nil` (the usual case) means the two agree.
+struct LineMap {
+    /// For each libyaml line: the file line it is on and the column (0-based) it starts at.
+    private var starts: [(line: Int, column: Int)] = [(1, 0)]
+
+    init?(_ bytes: UnsafeRawBufferPointer) {
+        guard Self.hasOtherBreaks(bytes) else { return nil }
+        var line = 1, column = 0, i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b == 0x0A {
+                line += 1; column = 0; starts.append((line, 0)); i += 1
+            } else if b == 0x0D {
+                if i + 1 < n && bytes[i + 1] == 0x0A {
+                    line += 1; column = 0; starts.append((line, 0)); i += 2
+                } else {
+                    column += 1; starts.append((line, column)); i += 1
+                }
+            } else if b == 0xC2 && i + 1 < n && bytes[i + 1] == 0x85 {
+                column += 1; starts.append((line, column)); i += 2
+            } else if b == 0xE2 && i + 2 < n && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9) {
+                column += 1; starts.append((line, column)); i += 3
+            } else {
+                if b & 0xC0 != 0x80 { column += 1 }
+                i += 1
+            }
+        }
+    }
+
+    private static func hasOtherBreaks(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let n = bytes.count
+        for i in 0..<n {
+            switch bytes[i] {
+            case 0x0D where i + 1 >= n || bytes[i + 1] != 0x0A: return true
+            case 0xC2 where i + 1 < n && bytes[i + 1] == 0x85: return true
+            case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9): return true
+            default: continue
+            }
+        }
+        return false
+    }
+
+    func position(line: Int, column: Int) -> SourcePosition {
+        let start = starts[min(max(line, 0), starts.count - 1)]
+        return SourcePosition(line: start.line, column: start.column + column + 1)
+    }
+}
+
+extension Optional where Wrapped == LineMap {
+    /// The file position of a libyaml mark (1-based).
+    func position(of mark: yaml_mark_t) -> SourcePosition {
+        switch self {
+        case .some(let map): map.position(line: Int(mark.line), column: Int(mark.column))
+        case .none: SourcePosition(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
         }
     }
 }
