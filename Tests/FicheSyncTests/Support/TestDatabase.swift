@@ -1,0 +1,101 @@
+import Foundation
+import Logging
+import PostgresNIO
+@testable import FicheSync
+
+/// A fresh, migrated database for one test, on a real Postgres server.
+///
+/// The server is `TEST_DATABASE_URL` when set; otherwise fichesync's own embedded cluster,
+/// shared by the whole test process (in the temporary folder) and stopped when it exits.
+/// Every test gets its own database, so tests run in parallel without seeing each other.
+enum TestDatabase {
+    static let logger: Logger = {
+        var logger = Logger(label: "fichesync-tests")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    /// The shared cluster, started once.
+    private static let cluster: Result<EmbeddedPostgres, any Error> = Result {
+        let cluster = try EmbeddedPostgres(home: NSTemporaryDirectory() + "fichesync-test-postgres")
+        try cluster.acquire()
+        atexit { TestDatabase.releaseCluster() }
+        return cluster
+    }
+
+    private static func releaseCluster() {
+        if case .success(let cluster) = cluster { cluster.release() }
+    }
+
+    /// Settings for a new, empty database (not yet migrated).
+    static func makeSettings() async throws -> DatabaseSettings {
+        let name = "test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
+        let maintenance: PostgresConnection.Configuration
+        let url: String
+        if let base = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"], !base.isEmpty {
+            maintenance = try DatabaseSettings.configuration(fromURL: base)
+            var components = try #require(URLComponents(string: base))
+            components.path = "/" + name
+            url = try #require(components.string)
+        } else {
+            let cluster = try cluster.get()
+            maintenance = .init(unixSocketPath: cluster.socketPath, username: EmbeddedPostgres.user, password: nil, database: "postgres")
+            url = "postgres://\(EmbeddedPostgres.user)@localhost/\(name)?host=\(cluster.dataDirectory)"
+        }
+        let connection = try await PostgresConnection.connect(configuration: maintenance, id: 0, logger: logger)
+        try await connection.query("CREATE DATABASE \(unescaped: name)", logger: logger)
+        try await connection.close()
+        return .url(url)
+    }
+
+    /// A new database, migrated, open.
+    static func open() async throws -> Database {
+        try await Database.open(makeSettings(), logger: logger)
+    }
+
+    /// Runs `body` with `count` databases — each its own, or all on `settings` — closing them whatever happens
+    /// (PostgresNIO requires a connection to be closed before it goes away).
+    static func with<T>(_ count: Int = 1, settings: DatabaseSettings? = nil,
+                        _ body: ([Database]) async throws -> T) async throws -> T {
+        var databases: [Database] = []
+        do {
+            for _ in 0..<count {
+                let each: DatabaseSettings
+                if let settings { each = settings } else { each = try await makeSettings() }
+                databases.append(try await Database.open(each, logger: logger))
+            }
+            let result = try await body(databases)
+            for database in databases { await database.close() }
+            return result
+        } catch {
+            for database in databases { await database.close() }
+            throw error
+        }
+    }
+
+    /// Every catalog table's rows as text, in key order, and the synced commit: what "the
+    /// same table contents" means in the sync tests.
+    static func dump(_ database: Database) async throws -> String {
+        var out = ""
+        for table in CatalogTable.allCases {
+            let rows = try await database.connection.query(
+                "SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY \(unescaped: table.key)), '') FROM \(unescaped: table.rawValue) t",
+                logger: logger)
+            for try await text in rows.decode(String.self) { out += "## \(table.rawValue)\n\(text)\n" }
+        }
+        let state = try await database.connection.query("SELECT source, commit, counts::text FROM sync_state", logger: logger)
+        for try await (source, commit, counts) in state.decode((String, String, String).self) {
+            out += "## sync_state\n\(source) \(commit) \(counts)\n"
+        }
+        return out
+    }
+}
+
+import Testing
+
+extension Result where Failure == any Error {
+    /// Captures an async throwing call, so concurrent openings can all be closed.
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}
