@@ -264,7 +264,8 @@ enum CLI {
 
     /// Runs `fichesync arguments` with FICHESYNC_HOME set to `home` (a fresh folder by default),
     /// from inside that folder; output goes through files, so a large output cannot block the child.
-    static func run(_ arguments: [String], home: TemporaryDirectory? = nil, timeout: Double = 120) throws -> Run {
+    static func run(_ arguments: [String], home: TemporaryDirectory? = nil, timeout: Double = 120,
+                    environment: [String: String?] = [:]) throws -> Run {
         let home = try home ?? TemporaryDirectory()
         let output = try TemporaryDirectory()
         let stdoutPath = output.sub("stdout"), stderrPath = output.sub("stderr")
@@ -276,7 +277,9 @@ enum CLI {
         let process = Process()
         process.executableURL = try executable()
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(["FICHESYNC_HOME": home.path]) { _, new in new }
+        var variables = ProcessInfo.processInfo.environment.merging(["FICHESYNC_HOME": home.path]) { _, new in new }
+        for (name, value) in environment { variables[name] = value }
+        process.environment = variables
         process.currentDirectoryURL = URL(fileURLWithPath: home.path)
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = stdout

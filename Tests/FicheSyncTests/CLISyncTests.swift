@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import FicheSync
+
+/// `fichesync sync`, `members`, `member` and `db status` as a user runs them: on the embedded
+/// default (no DATABASE_URL), from an empty FICHESYNC_HOME.
+@Suite struct CLISyncTests {
+    /// No DATABASE_URL: fichesync creates its own cluster in FICHESYNC_HOME, syncs, answers
+    /// queries, and stops the server when each command ends.
+    @Test func embeddedDefaultFromAnEmptyDirectory() throws {
+        let home = try TemporaryDirectory()
+        let noURL: [String: String?] = ["DATABASE_URL": nil]
+        let first = try CLI.run(["sync", Package.fixtures], home: home, environment: noURL)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("(full): 224 added, 0 updated, 0 renamed, 0 removed; 150 authors, 40 startups"), "\(first.stdout)")
+        #expect(first.stdout.contains("8 warnings"))
+
+        let second = try CLI.run(["sync", Package.fixtures], home: home, environment: noURL)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("already synced, nothing to do"), "\(second.stdout)")
+
+        let status = try CLI.run(["db", "status"], home: home, environment: noURL)
+        #expect(status.stdout.contains("embedded cluster in \(home.path)/postgres"), "\(status.stdout)")
+        #expect(status.stdout.contains("synced: \(Package.fixtures) at commit"), "\(status.stdout)")
+
+        let members = try CLI.run(["members", "--format", "json"], home: home, environment: noURL)
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(members.stdout.utf8)) as? [[String: Any]])
+        #expect(list.count == 150)
+        let csv = try CLI.run(["members", "--startup", "e-inspé", "--format", "csv"], home: home, environment: noURL)
+        #expect(csv.stdoutLines.first == "id,fullname,role,domaine,state,end_date,startups")
+        #expect(csv.stdout.contains("basile.courtois,"))
+
+        let member = try CLI.run(["member", "chloe.darcy"], home: home, environment: noURL)
+        #expect(member.status == 0)
+        #expect(member.stdoutLines.first == "chloe.darcy — Chloé d'Arcy")
+        let unknown = try CLI.run(["member", "personne.inconnue"], home: home, environment: noURL)
+        #expect(unknown.status == 1)
+        let invalid = try CLI.run(["member", "../etc/passwd"], home: home, environment: noURL)
+        #expect(invalid.status == 2)
+
+        // Every command stopped the server it started.
+        #expect(!FileManager.default.fileExists(atPath: home.sub("postgres/postmaster.pid")))
+    }
+
+    /// A commit whose fiches break a rule is not synced: diagnostics, status 1, and the
+    /// database keeps the previous commit.
+    @Test func invalidCommitIsRefused() throws {
+        let home = try TemporaryDirectory()
+        let noURL: [String: String?] = ["DATABASE_URL": nil]
+        let repository = try GitRepository.initBare(at: home.sub("content.git"))
+        var files = validTree.map { GitRepository.FileWrite(path: $0.key, bytes: Array($0.value.utf8)) }
+        let good = try repository.commit(files: files, message: "good", reference: "refs/heads/master")
+        #expect(try CLI.run(["sync", home.sub("content.git")], home: home, environment: noURL).status == 0)
+
+        files.append(.init(path: "content/_authors/paul.martin.md", bytes: Array("""
+            ---
+            fullname: Paul Martin
+            role: Coach
+            domaine: Coaching
+            missions:
+              - start: 2024-05-01
+                end: 2024-01-01
+                status: admin
+            ---
+            """.utf8)))
+        try repository.commit(files: files, message: "bad", parents: [good], reference: "refs/heads/master")
+        let refused = try CLI.run(["sync", home.sub("content.git")], home: home, environment: noURL)
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("content/_authors/paul.martin.md:7:10: error:"), "\(refused.stdout)")
+        #expect(refused.stdout.contains("not synced"))
+        let status = try CLI.run(["db", "status"], home: home, environment: noURL)
+        #expect(status.stdout.contains("at commit \(good)"), "\(status.stdout)")
+    }
+}
