@@ -46,6 +46,8 @@ let package = Package(
             dependencies: [
                 "FicheSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Benchmarks/FicheSyncBenchmarks"
         ),

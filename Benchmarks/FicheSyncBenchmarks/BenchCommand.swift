@@ -1,6 +1,7 @@
 import ArgumentParser
 import FicheSync
 import Foundation
+import Logging
 
 /// `fichesync-bench`: the figures of the README's performance section, measured in one run.
 ///
@@ -9,7 +10,7 @@ import Foundation
 /// reading + parsing + validating, the same from the bare repository through libgit2, the
 /// whole `fichesync check` process (wall time, peak RSS), and the PyYAML baseline.
 @main
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fichesync-bench",
         abstract: "Measure fichesync's reading and checking speed against the PyYAML baseline."
@@ -30,7 +31,10 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Where to write the corpora (default: a temporary folder, removed after).")
     var work: String?
 
-    func run() throws {
+    @Flag(help: "Skip the Postgres sync measurements.")
+    var skipSync = false
+
+    func run() async throws {
         let work = self.work ?? NSTemporaryDirectory() + "fichesync-bench-\(UUID().uuidString)"
         defer { if self.work == nil { try? FileManager.default.removeItem(atPath: work) } }
         let fichesync = (Measure.buildDirectory as NSString).appendingPathComponent("fichesync")
@@ -74,6 +78,22 @@ struct BenchCommand: ParsableCommand {
             checkSeconds[corpus.size] = best
             processRows.append([corpus.label, "`fichesync check <bare repo>`, whole process"] + rate(corpus, best) + [String(format: "%.0f MB", peak)])
         }
+        // The sync figures need a database: fichesync's own embedded cluster, in the work folder.
+        var logger = Logger(label: "fichesync-bench")
+        logger.logLevel = .warning
+        let cluster = skipSync ? nil : try EmbeddedPostgres(home: "\(work)/home")
+        try cluster?.acquire()
+        defer { cluster?.release() }
+        let syncBenchmark = cluster.map { SyncBenchmark(cluster: $0, logger: logger, today: today) }
+        if let syncBenchmark, let corpus = corpora.last {
+            FileHandle.standardError.write(Data("measuring `fichesync sync` (cold) on \(corpus.label)…\n".utf8))
+            guard case .url(let url) = try await syncBenchmark.freshDatabase() else { throw ValidationError("no database") }
+            let child = try Measure.child(fichesync, ["sync", corpus.bare], environment: ["DATABASE_URL": url])
+            guard child.status == 0 else { throw ValidationError("fichesync sync \(corpus.bare) exited \(child.status)") }
+            processRows.append([corpus.label, "`fichesync sync`, cold, into an empty database, whole process"]
+                               + rate(corpus, child.seconds) + [String(format: "%.0f MB", child.peakRSSMegabytes)])
+        }
+
         var python: (seconds: Double, rss: Double)?
         if let real = corpora.first {
             FileHandle.standardError.write(Data("measuring the PyYAML baseline…\n".utf8))
@@ -107,12 +127,25 @@ struct BenchCommand: ParsableCommand {
             rows.append([corpus.label, "(b) read + parse + validate, folder"] + rate(corpus, parseValidate) + [""])
             rows.append([corpus.label, "(c) read + parse + validate, bare git (libgit2)"] + rate(corpus, fromGit) + [""])
         }
+        var syncLines: [String] = []
+        if let syncBenchmark, let real = corpora.first {
+            FileHandle.standardError.write(Data("measuring sync in process on \(real.label)…\n".utf8))
+            let figures = try await syncBenchmark.run(folder: real.folder, bare: real.bare, runs: runs)
+            rows.append([real.label, "sync: cold full, into an empty database"] + rate(real, figures.coldFull) + [""])
+            rows.append([real.label, "sync: no-op (already at the commit)", String(format: "%.4f s", figures.noOp), "", "", ""])
+            rows.append([real.label, "sync: incremental, 15 fiches edited", String(format: "%.4f s", figures.incremental), "", "", ""])
+            rows.append([real.label, "sync: incremental, 13 edited + 1 renamed + 1 deleted",
+                         String(format: "%.4f s", figures.incrementalWithRename), "", "", ""])
+            syncLines.append(String(format: "incremental (15 fiches) vs cold full sync: %.0f× faster; with a rename and a deletion: %.0f×",
+                                    figures.coldFull / figures.incremental, figures.coldFull / figures.incrementalWithRename))
+        }
         rows += processRows
 
         if let python, let real = corpora.first, let ours = parseValidateSeconds[real.size], let check = checkSeconds[real.size] {
             print(String(format: "speed-up vs the PyYAML baseline on %@: %.1f× in process (b vs baseline), %.1f× for the whole `fichesync check` process",
                          real.label, python.seconds / ours, python.seconds / check))
         }
+        syncLines.forEach { print($0) }
         print("")
         print("| corpus | measurement | best of \(runs) | fiches/s | MB/s | peak RSS |")
         print("|---|---|---|---|---|---|")

@@ -25,7 +25,8 @@ enum Measure {
 
     /// Runs a program to completion and reports its wall time, exit status and peak resident
     /// memory (from `wait4`'s rusage, so it is the child's own peak, not ours).
-    static func child(_ executable: String, _ arguments: [String], captureOutput: Bool = false) throws -> Child {
+    static func child(_ executable: String, _ arguments: [String], captureOutput: Bool = false,
+                      environment: [String: String] = [:]) throws -> Child {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -36,7 +37,9 @@ enum Measure {
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         let start = DispatchTime.now().uptimeNanoseconds
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        let variables = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { variables.forEach { free($0) } }
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, variables)
         guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
         var status: Int32 = 0
         var usage = rusage()

@@ -88,6 +88,7 @@ func describe(_ error: any Error) -> String {
     case let problem as DatabaseSettings.Problem: problem.description
     case let problem as EmbeddedPostgres.Problem: problem.description
     case let problem as Migrator.Problem: problem.description
+    case let problem as FileLock.Problem: problem.description
     case let git as GitError: git.description
     case let posix as POSIXError:
         "cannot read \((posix.userInfo[NSFilePathErrorKey] as? String) ?? "file"): \(String(cString: strerror(posix.code.rawValue)))"

@@ -72,3 +72,31 @@ import Testing
         #expect(status.stdout.contains("at commit \(good)"), "\(status.stdout)")
     }
 }
+
+extension CLISyncTests {
+    /// Two `fichesync sync` processes started together on the same (embedded) database:
+    /// both succeed, the work is done once, and the server is stopped after both.
+    @Test func twoSyncProcessesAtOnce() throws {
+        let home = try TemporaryDirectory()
+        let group = DispatchGroup()
+        let results = Mutex<[CLI.Run]>([])
+        for _ in 0..<2 {
+            group.enter()
+            DispatchQueue.global().async {
+                if let run = try? CLI.run(["sync", Package.fixtures], home: home, environment: ["DATABASE_URL": nil]) {
+                    results.withLock { $0.append(run) }
+                }
+                group.leave()
+            }
+        }
+        group.wait()
+        let finished = results.withLock { $0 }
+        #expect(finished.count == 2)
+        #expect(finished.allSatisfy { $0.status == 0 }, "\(finished.map(\.stderr))")
+        #expect(finished.count { $0.stdout.contains("224 added") } == 1, "\(finished.map(\.stdout))")
+        #expect(finished.count { $0.stdout.contains("already synced") } == 1, "\(finished.map(\.stdout))")
+        #expect(!FileManager.default.fileExists(atPath: home.sub("postgres/postmaster.pid")))
+    }
+}
+
+import Synchronization

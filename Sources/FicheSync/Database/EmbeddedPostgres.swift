@@ -133,33 +133,3 @@ public final class EmbeddedPostgres: Sendable {
         return outcome.status
     }
 }
-
-/// An advisory `flock` on a file, held until unlocked or the process ends (even killed).
-final class FileLock: Sendable {
-    private let descriptor: Int32
-
-    init(path: String) throws {
-        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw EmbeddedPostgres.Problem(description: "cannot open \(path): \(String(cString: strerror(errno)))")
-        }
-    }
-
-    deinit { close(descriptor) }
-
-    func lock(exclusive: Bool) throws {
-        while flock(descriptor, exclusive ? LOCK_EX : LOCK_SH) != 0 {
-            guard errno == EINTR else {
-                throw EmbeddedPostgres.Problem(description: "cannot lock: \(String(cString: strerror(errno)))")
-            }
-        }
-    }
-
-    func tryLock(exclusive: Bool) throws -> Bool {
-        if flock(descriptor, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0 { return true }
-        if errno == EWOULDBLOCK { return false }
-        throw EmbeddedPostgres.Problem(description: "cannot lock: \(String(cString: strerror(errno)))")
-    }
-
-    func unlock() { flock(descriptor, LOCK_UN) }
-}
