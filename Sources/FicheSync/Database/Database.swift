@@ -67,8 +67,9 @@ public final class Database: Sendable {
             if !exists {
                 do {
                     try await maintenance.query("CREATE DATABASE \(unescaped: EmbeddedPostgres.database)", logger: logger)
-                } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P04" {
-                    // Another fichesync created it meanwhile.
+                } catch let error as PSQLError where ["42P04", "23505"].contains(error.serverInfo?[.sqlState]) {
+                    // Another fichesync created it meanwhile: "duplicate_database", or when both
+                    // creations ran at the same moment, the catalog's unique index.
                 }
             }
             try await maintenance.close()
