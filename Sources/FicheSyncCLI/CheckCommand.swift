@@ -36,7 +36,7 @@ struct CheckCommand: ParsableCommand {
             fail(describe(error))
         }
         let diagnostics = Validator(today: .today()).validate(loaded.catalog)
-        let report = CheckReport(source: source, commit: loaded.commit?.description,
+        let report = CheckReport(source: ContentSource.redacted(source), commit: loaded.commit?.description,
                                  fileCount: loaded.catalog.fileCount, diagnostics: diagnostics)
         FileHandle.standardOutput.write(Data(report.render(format).utf8))
         if report.errorCount > 0 { throw ExitCode(1) }

@@ -94,6 +94,6 @@ func describe(_ error: any Error) -> String {
         "cannot read \((posix.userInfo[NSFilePathErrorKey] as? String) ?? "file"): \(String(cString: strerror(posix.code.rawValue)))"
     case let cocoa as CocoaError:
         "cannot read \((cocoa.userInfo[NSFilePathErrorKey] as? String) ?? "file"): \(cocoa.localizedDescription)"
-    default: String(describing: error)
+    default: String(reflecting: error)
     }
 }

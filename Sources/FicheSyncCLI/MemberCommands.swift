@@ -15,10 +15,10 @@ struct MembersCommand: AsyncParsableCommand {
     @Flag(help: "Only members whose missions have not ended (recruits arriving later included).")
     var active = false
 
-    @Flag(help: "Only members whose missions have all ended.")
+    @Flag(help: "Only members whose missions have all ended (or who have none).")
     var expired = false
 
-    @Option(help: "Only members whose missions name this startup.")
+    @Option(help: "Only members of this startup (named by a mission, or by the legacy `startups` list).")
     var startup: String?
 
     @Option(help: "Output: table, json or csv.")

@@ -32,7 +32,10 @@ struct SyncCommand: AsyncParsableCommand {
         do {
             let cache = Environment.repositoryCache
             let kind = try ContentSource.classify(source, revisionRequested: rev != nil)
-            if case .remote = kind {} else {
+            if case .remote = kind {
+                // Stored and printed: never with credentials.
+                source = ContentSource.redacted(source)
+            } else {
                 // The database remembers where it synced from: the same folder named two ways is one source.
                 source = URL(fileURLWithPath: source).standardizedFileURL.path
             }
@@ -51,13 +54,19 @@ struct SyncCommand: AsyncParsableCommand {
             fail(describe(error))
         }
         let today = FicheDate.today()
-        let outcome: Result<SyncReport, SyncRefused> = try await Environment.withDatabase { database in
-            do {
-                return .success(try await CatalogSync(database: database, today: today, logger: Environment.logger)
-                    .sync(repositoryPath: repositoryPath, commit: commit, source: source, options: .init(full: full)))
-            } catch let refused as SyncRefused {
-                return .failure(refused)
+        let outcome: Result<SyncReport, SyncRefused>
+        do {
+            outcome = try await Environment.withDatabase { [source] database in
+                do {
+                    return .success(try await CatalogSync(database: database, today: today, logger: Environment.logger)
+                        .sync(repositoryPath: repositoryPath, commit: commit, source: source, options: .init(full: full)))
+                } catch let refused as SyncRefused {
+                    return .failure(refused)
+                }
             }
+        } catch {
+            // Exit 1 means "commit refused"; anything else (database, git) is 2, with its words.
+            fail("sync failed: \(describe(error))")
         }
         switch outcome {
         case .success(let report):

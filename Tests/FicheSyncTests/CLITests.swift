@@ -102,7 +102,7 @@ import Testing
         let url = "file:///nonexistent/repo.git"
         let run = try CLI.run(["check", url], home: home)
         run.expectOneErrorLine(containing: url)
-        let mirrors = (try? FileManager.default.contentsOfDirectory(atPath: home.sub("repositories"))) ?? []
+        let mirrors = ((try? FileManager.default.contentsOfDirectory(atPath: home.sub("repositories"))) ?? []).filter { !$0.hasPrefix(".") }
         #expect(mirrors == [])
     }
 
@@ -200,14 +200,14 @@ import Testing
         let first = try CLI.run(["check", url], home: home)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdoutLines.last == Self.fixtureSummary)
-        let mirrors = try FileManager.default.contentsOfDirectory(atPath: home.sub("repositories"))
+        let mirrors = try FileManager.default.contentsOfDirectory(atPath: home.sub("repositories")).filter { !$0.hasPrefix(".") }
         #expect(mirrors.count == 1)
         #expect(mirrors.allSatisfy { $0.hasSuffix(".git") }, "\(mirrors)")
 
         let second = try CLI.run(["check", url], home: home)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdoutLines.last == first.stdoutLines.last)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: home.sub("repositories")) == mirrors)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: home.sub("repositories")).filter { !$0.hasPrefix(".") } == mirrors)
     }
 
     /// The fixture fiches as they would be committed.

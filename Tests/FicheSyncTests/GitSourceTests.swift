@@ -83,7 +83,7 @@ import Testing
         #expect(cloned.mirrorOutcome == .cloned)
         #expect(cloned.commit == first)
         #expect(cloned.catalog.fileCount == 224)
-        let mirrors = try FileManager.default.contentsOfDirectory(atPath: tmp.sub("cache"))
+        let mirrors = try FileManager.default.contentsOfDirectory(atPath: tmp.sub("cache")).filter { !$0.hasPrefix(".") }
         #expect(mirrors.count == 1)
         #expect(mirrors.first?.hasSuffix(".git") == true)
 
@@ -103,7 +103,14 @@ import Testing
             try ContentSource.remote(url: "file://" + tmp.sub("missing.git")).load(revision: nil, cache: cache)
         }
         // Nothing half-made is left in the cache.
-        #expect((try? FileManager.default.contentsOfDirectory(atPath: tmp.sub("cache"))) ?? [] == [])
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: tmp.sub("cache")).filter { !$0.hasPrefix(".") }) ?? [] == [])
+    }
+
+    @Test func credentialsNeverLeaveTheURL() {
+        #expect(ContentSource.redacted("https://x-access-token:ghp_secret@github.com/betagouv/beta.gouv.fr")
+            == "https://github.com/betagouv/beta.gouv.fr")
+        #expect(ContentSource.redacted("https://github.com/a/b@c") == "https://github.com/a/b@c")
+        #expect(ContentSource.redacted("/srv/content.git") == "/srv/content.git")
     }
 
     @Test func sourcesAreClassified() throws {

@@ -237,6 +237,36 @@ import Testing
         #expect(databases.count == 2)
     }
 
+    /// YAML's "\0" escape makes a U+0000, which Postgres text cannot hold: the commit still
+    /// syncs (the character becomes U+FFFD), instead of failing on every run.
+    @Test func nulCharacterDoesNotBlockTheSync() async throws {
+        try await TestDatabase.with { databases in
+            let repo = try ScriptedRepository(files: Self.corpus())
+            let author = try #require(repo.files.keys.sorted().first { $0.hasPrefix("content/_authors/") })
+            try repo.edit(author) { $0.replacingOccurrences(of: "role: ", with: "role: \"A\\0B\"\nx_role: ") }
+            try repo.commit("nul")
+            let report = try await sync(databases[0], repo)
+            #expect(report.mode == .full)
+            let id = String(author.dropFirst("content/_authors/".count).dropLast(3))
+            let rows = try await databases[0].connection.query("SELECT role FROM authors WHERE id = \(id)", logger: TestDatabase.logger)
+            for try await role in rows.decode(String.self) { #expect(role == "A\u{FFFD}B") }
+        }
+    }
+
+    /// Rows written by another row format are not trusted: the next sync is a full one.
+    @Test func anotherRowFormatForcesAFullSync() async throws {
+        try await TestDatabase.with { databases in
+            let repo = try ScriptedRepository(files: Self.corpus())
+            try repo.commit("first")
+            _ = try await sync(databases[0], repo)
+            try await databases[0].connection.query("UPDATE sync_state SET format = 0", logger: TestDatabase.logger)
+            #expect(try await sync(databases[0], repo).mode == .full)
+            try repo.edit(try #require(repo.files.keys.sorted().first { $0.hasPrefix("content/_authors/") })) { $0 + "\n" }
+            try repo.commit("second")
+            #expect(try await sync(databases[0], repo).mode != .full)
+        }
+    }
+
     @Test func migrationFilesSplitIntoStatements() {
         let statements = SQLScript.statements("""
             -- a comment; with a semicolon

@@ -41,6 +41,15 @@ public enum ContentSource: Sendable, Equatable {
         throw Problem("\(source) holds no content/ folder and is not a git repository")
     }
 
+    /// `source` fit to print or store: a URL loses its `user:password@` part (a token in a
+    /// clone URL must never reach a log, the database or the output).
+    public static func redacted(_ source: String) -> String {
+        guard isURL(source), let scheme = source.range(of: "://"),
+              let at = source[scheme.upperBound...].firstIndex(of: "@"),
+              !source[scheme.upperBound..<at].contains("/") else { return source }
+        return String(source[..<scheme.upperBound]) + String(source[source.index(after: at)...])
+    }
+
     static func isURL(_ source: String) -> Bool {
         if source.contains("://") { return true }
         // scp-like `git@github.com:owner/repo.git`

@@ -78,8 +78,11 @@ public final class EmbeddedPostgres: Sendable {
 
     /// Ends this process's use; the last user stops the server.
     public func release() {
-        guard let startLock = try? FileLock(path: (home as NSString).appendingPathComponent("postgres.lock")) else { return }
-        try? startLock.lock(exclusive: true)
+        guard let startLock = try? FileLock(path: (home as NSString).appendingPathComponent("postgres.lock")),
+              (try? startLock.lock(exclusive: true)) != nil else {
+            usersLock.unlock()
+            return
+        }
         defer { startLock.unlock() }
         // Upgrading our shared lock succeeds only when no other process holds one.
         if (try? usersLock.tryLock(exclusive: true)) == true {
@@ -95,7 +98,12 @@ public final class EmbeddedPostgres: Sendable {
 
     private func initialize() throws {
         let fileManager = FileManager.default
-        try? fileManager.removeItem(atPath: dataDirectory)
+        // Never delete what we did not make: only an empty folder is taken over.
+        if let existing = try? fileManager.contentsOfDirectory(atPath: dataDirectory) {
+            guard existing.isEmpty else {
+                throw Problem(description: "\(dataDirectory) exists and is not a Postgres cluster: remove it, or set FICHESYNC_HOME to another folder")
+            }
+        }
         try fileManager.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true,
                                         attributes: [.posixPermissions: 0o700])
         if let owner = Self.serverAccount {

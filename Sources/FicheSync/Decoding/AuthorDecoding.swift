@@ -39,8 +39,14 @@ extension FieldDecoder {
                 previously = textList(value, key) ?? []
                 reportDuplicates(previously, key)
             case "competences":
-                if let list = textList(value, key) { competences = list; reportDuplicates(list, key) }
-                else { extra[key] = value.value }
+                // The CI only forbids duplicates here: read what is text, keep the rest as written.
+                if case .sequence(let items) = value.content {
+                    competences = items.compactMap { item in lenientText(item).map { Located($0, at: position(of: item)) } }
+                    reportDuplicates(competences, key)
+                    if competences.count != items.count { extra[key] = value.value }
+                } else if value.scalar?.value != .null {
+                    extra[key] = value.value
+                }
             case "github":
                 github = text(value, key).map { Located($0, at: position(of: value)) }
             case "link":
@@ -100,7 +106,7 @@ extension FieldDecoder {
                 endPosition = position(of: value)
                 broken = broken || end == nil
             case "status":
-                status = requiredText(value, "\(field).status", at: node)
+                status = requiredString(value, "\(field).status")
             case "employer":
                 employer = text(value, "\(field).employer")
             case "startups":

@@ -70,7 +70,22 @@ struct FieldDecoder {
         return nil
     }
 
-    /// Text that must be present and not blank.
+    /// A key that must hold text when present; empty text (`''`) is text.
+    mutating func requiredString(_ node: YAMLNode, _ field: String) -> String? {
+        if node.scalar?.value == .null {
+            report(.requiredKey, at: node, "`\(field)` is empty")
+            return nil
+        }
+        return text(node, field)
+    }
+
+    /// Text, or `nil` without a report: for keys whose type the repository's CI leaves open.
+    func lenientText(_ node: YAMLNode) -> String? {
+        if case .scalar(let s) = node.content, case .string(let text) = s.value { return text }
+        return nil
+    }
+
+    /// Text that must be present and non-empty (FICHES.md: `fullname`, `role`).
     mutating func requiredText(_ node: YAMLNode?, _ field: String, at mapping: YAMLNode) -> String? {
         guard let node else {
             report(.requiredKey, at: mapping, "`\(field)` is missing")
@@ -81,7 +96,7 @@ struct FieldDecoder {
             return nil
         }
         guard let value = text(node, field) else { return nil }
-        if value.allSatisfy(\.isWhitespace) {
+        if value.isEmpty {
             report(.requiredKey, at: node, "`\(field)` is empty")
             return nil
         }
@@ -175,10 +190,10 @@ struct FieldDecoder {
     }
 
     /// Reports values listed twice (rule 4: no list holds the same value twice).
-    mutating func reportDuplicates(_ values: [Located<String>], _ field: String) {
+    mutating func reportDuplicates(_ values: [Located<String>], _ field: String, severity: Diagnostic.Severity? = nil) {
         var seen = Set<String>()
         for value in values where !seen.insert(value.value).inserted {
-            report(.duplicateValue, at: value.position, "\"\(value.value)\" is listed twice in `\(field)`")
+            report(.duplicateValue, at: value.position, "\"\(value.value)\" is listed twice in `\(field)`", severity: severity)
         }
     }
 }

@@ -25,7 +25,8 @@ extension FieldDecoder {
                 if text(value, key) != nil || value.scalar?.value == .null { extra[key] = value.value }
             case "sponsors":
                 let list = textList(value, key) ?? []
-                reportDuplicates(list, key)
+                // Not a CI rule for sponsors (it is for `incubators`): worth a look, no more.
+                reportDuplicates(list, key, severity: .warning)
                 sponsors = list.compactMap { reference($0, prefix: "/organisations/", field: key, rule: .unknownOrganisation) }
             case "incubators":
                 incubators = textList(value, key) ?? []
@@ -64,15 +65,6 @@ extension FieldDecoder {
         )
     }
 
-    /// A key that must hold text when present (may be empty text, unlike an author's name).
-    private mutating func requiredString(_ node: YAMLNode, _ field: String) -> String? {
-        if node.scalar?.value == .null {
-            report(.requiredKey, at: node, "`\(field)` is empty")
-            return nil
-        }
-        return text(node, field)
-    }
-
     private mutating func phase(_ node: YAMLNode, _ field: String) -> Phase? {
         guard let pairs = pairs(of: node, field: field) else { return nil }
         var name: String?, start: FicheDate?, end: FicheDate?, comment: String?
@@ -85,7 +77,7 @@ extension FieldDecoder {
             case "start": start = date(value, "\(field).start")
             case "end":
                 if value.scalar?.value != .null { end = date(value, "\(field).end"); endNode = value }
-            case "comment": comment = text(value, "\(field).comment")
+            case "comment": comment = lenientText(value)
             default: break
             }
         }
@@ -108,7 +100,7 @@ extension FieldDecoder {
             switch key {
             case "name": name = requiredString(value, "\(field).name")
             case "date": date = self.date(value, "\(field).date")
-            case "comment": comment = text(value, "\(field).comment")
+            case "comment": comment = lenientText(value)
             default: break
             }
         }

@@ -9,20 +9,22 @@ extension GitRepository {
     /// - Returns: the remote's default branch (`refs/heads/master`), when it says.
     @discardableResult
     public func fetchMirror(from url: String, showProgress: Bool = false) throws(GitError) -> String? {
+        let shown = ContentSource.redacted(url)
         var remote: OpaquePointer?
+        defer { git_remote_free(remote) }
         let lookup = git_remote_lookup(&remote, handle, "origin")
         if lookup == GIT_ENOTFOUND.rawValue {
-            try check("add remote \(url)",
+            try check("add remote \(shown)",
                       git_remote_create_with_fetchspec(&remote, handle, "origin", url, "+refs/heads/*:refs/heads/*"))
         } else {
             try check("read remote origin", lookup)
             if let current = git_remote_url(remote).map({ String(cString: $0) }), current != url {
                 try check("set remote url", git_remote_set_url(handle, "origin", url))
                 git_remote_free(remote)
+                remote = nil
                 try check("read remote origin", git_remote_lookup(&remote, handle, "origin"))
             }
         }
-        defer { git_remote_free(remote) }
 
         var options = git_fetch_options()
         try check("fetch options", git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)))
@@ -36,14 +38,14 @@ extension GitRepository {
                 return 0
             }
         }
-        try check("connect to \(url)", git_remote_connect(remote, GIT_DIRECTION_FETCH, &options.callbacks, &options.proxy_opts, nil))
+        try check("connect to \(shown)", git_remote_connect(remote, GIT_DIRECTION_FETCH, &options.callbacks, &options.proxy_opts, nil))
         defer { git_remote_disconnect(remote) }
         var buffer = git_buf()
         defer { git_buf_dispose(&buffer) }
         let defaultBranch = git_remote_default_branch(&buffer, remote) == 0 && buffer.ptr != nil
             ? String(cString: buffer.ptr) : nil
-        try check("fetch \(url)", git_remote_download(remote, nil, &options))
-        try check("update branches from \(url)",
+        try check("fetch \(shown)", git_remote_download(remote, nil, &options))
+        try check("update branches from \(shown)",
                   git_remote_update_tips(remote, &options.callbacks, 0, GIT_REMOTE_DOWNLOAD_TAGS_NONE, "fetch"))
         if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
         if let defaultBranch {

@@ -16,12 +16,16 @@ public struct RepositoryCache: Sendable {
     public func mirror(of url: String, showProgress: Bool = false) throws -> (GitRepository, Outcome) {
         let target = (directory as NSString).appendingPathComponent(Self.folderName(for: url))
         let fileManager = FileManager.default
+        try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // One fetch per mirror at a time: concurrent fetches would race on git's ref locks.
+        let lock = try lockFile(for: target)
+        try lock.lock(exclusive: true)
+        defer { lock.unlock() }
         if fileManager.fileExists(atPath: target) {
             let repository = try GitRepository(at: target)
             try repository.fetchMirror(from: url, showProgress: showProgress)
             return (repository, .fetched)
         }
-        try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // Clone into a private folder and rename it into place: an interrupted clone never
         // leaves a half-filled mirror, and two processes cloning at once both succeed.
         let staging = target + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
@@ -43,6 +47,14 @@ public struct RepositoryCache: Sendable {
             return (repository, .fetched)
         }
         return (try GitRepository(at: target), .cloned)
+    }
+
+    /// The lock serialising work on one repository of the cache (in a hidden `.locks` folder,
+    /// so the cache lists only repositories).
+    func lockFile(for repository: String) throws -> FileLock {
+        let folder = (directory as NSString).appendingPathComponent(".locks")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return try FileLock(path: (folder as NSString).appendingPathComponent((repository as NSString).lastPathComponent + ".lock"))
     }
 
     /// A readable, collision-free folder name: the URL's last component and a hash of it.

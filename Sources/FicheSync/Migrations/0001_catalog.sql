@@ -116,5 +116,8 @@ CREATE TABLE sync_state (
     source    text NOT NULL,
     commit    text NOT NULL,
     synced_at timestamptz NOT NULL,
-    counts    jsonb NOT NULL
+    counts    jsonb NOT NULL,
+    -- Version of the rows' shape and of the rules (CatalogSync.rowFormat): rows written by an
+    -- older fichesync are not trusted for an incremental sync; a full one rewrites them.
+    format    integer NOT NULL
 );

@@ -28,6 +28,10 @@ public struct CatalogSync: Sendable {
     let today: FicheDate
     let logger: Logger
 
+    /// Bump when the rows a fiche becomes, or the rules, change: the next sync is then a full
+    /// one, so rows written by an older fichesync never stay behind.
+    public static let rowFormat = 1
+
     /// Advisory lock id of the sync ("fichsync").
     static let lockKey: Int64 = 0x6669_6368_7379_6e63
 
@@ -38,10 +42,10 @@ public struct CatalogSync: Sendable {
     }
 
     /// The commit and source the database holds, if any.
-    public static func state(of connection: PostgresConnection, logger: Logger) async throws -> (source: String, commit: String)? {
-        for try await (source, commit) in try await connection.query("SELECT source, commit FROM sync_state", logger: logger)
-            .decode((String, String).self) {
-            return (source, commit)
+    public static func state(of connection: PostgresConnection, logger: Logger) async throws -> (source: String, commit: String, format: Int)? {
+        for try await (source, commit, format) in try await connection.query("SELECT source, commit, format FROM sync_state", logger: logger)
+            .decode((String, String, Int).self) {
+            return (source, commit, format)
         }
         return nil
     }
@@ -57,13 +61,13 @@ public struct CatalogSync: Sendable {
                 try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
             }
             let state = try await Self.state(of: connection, logger: logger)
-            if let state, state.source == source, state.commit == commit.description, !options.full {
+            let current = state.flatMap { $0.source == source && $0.format == Self.rowFormat ? $0 : nil }
+            if let current, current.commit == commit.description, !options.full {
                 return SyncReport(commit: commit.description, mode: .unchanged)
             }
             let repository = try GitRepository(at: repositoryPath)
             var plan: SyncPlan
-            if !options.full, let state, state.source == source,
-               let previous = GitOID(hex: state.commit), repository.hasCommit(previous) {
+            if !options.full, let current, let previous = GitOID(hex: current.commit), repository.hasCommit(previous) {
                 plan = try await SyncPlan.incremental(repository: repository, from: previous, to: commit, today: today,
                                                       connection: connection, logger: logger)
             } else {
@@ -75,10 +79,11 @@ public struct CatalogSync: Sendable {
             try await apply(plan, connection: connection, options: options)
             plan.report.counts = try await Self.counts(connection, logger: logger)
             try await connection.query("""
-                INSERT INTO sync_state (singleton, source, commit, synced_at, counts)
-                VALUES (true, \(source), \(commit.description), now(), \(Self.json(plan.report.counts))::jsonb)
+                INSERT INTO sync_state (singleton, source, commit, synced_at, counts, format)
+                VALUES (true, \(source), \(commit.description), now(), \(Self.json(plan.report.counts))::jsonb, \(Self.rowFormat))
                 ON CONFLICT (singleton) DO UPDATE
-                SET source = excluded.source, commit = excluded.commit, synced_at = excluded.synced_at, counts = excluded.counts
+                SET source = excluded.source, commit = excluded.commit, synced_at = excluded.synced_at,
+                    counts = excluded.counts, format = excluded.format
                 """, logger: logger)
             plan.report.diagnostics = plan.diagnostics
             return plan.report

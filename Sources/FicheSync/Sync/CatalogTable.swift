@@ -103,6 +103,8 @@ struct CatalogRows {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
+            // Postgres text cannot hold U+0000 (YAML's "\0" escape makes one).
+            case "\u{0}": out += "\u{FFFD}"
             default: out.unicodeScalars.append(scalar)
             }
         }

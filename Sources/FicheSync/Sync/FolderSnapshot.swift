@@ -12,7 +12,7 @@ extension RepositoryCache {
         let absolute = URL(fileURLWithPath: folder).standardizedFileURL.path
         let path = (directory as NSString).appendingPathComponent("folder-" + Self.folderName(for: absolute))
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let lock = try FileLock(path: path + ".lock")
+        let lock = try lockFile(for: path)
         try lock.lock(exclusive: true)
         defer { lock.unlock() }
         let repository = FileManager.default.fileExists(atPath: path) ? try GitRepository(at: path) : try GitRepository.initBare(at: path)

@@ -43,7 +43,10 @@ extension YAMLValue {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case "\u{0}"..."\u{1F}", "\u{7F}":
+            case "\u{0}":
+                // Postgres text and jsonb cannot hold U+0000 (YAML's "\0" escape makes one).
+                out += "\u{FFFD}"
+            case "\u{1}"..."\u{1F}", "\u{7F}":
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)
