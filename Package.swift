@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "fichesync", targets: ["FicheSyncCLI"]),
         .library(name: "FicheSync", targets: ["FicheSync"]),
+        .library(name: "Accounts", targets: ["Accounts"]),
         .executable(name: "fichesync-bench", targets: ["FicheSyncBenchmarks"]),
     ],
     dependencies: [
@@ -34,6 +35,10 @@ let package = Package(
             ],
             resources: [.copy("Migrations")]
         ),
+        .target(
+            name: "Accounts",
+            dependencies: ["FicheSync"]
+        ),
         .executableTarget(
             name: "FicheSyncCLI",
             dependencies: [
@@ -50,6 +55,10 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Benchmarks/FicheSyncBenchmarks"
+        ),
+        .testTarget(
+            name: "AccountsTests",
+            dependencies: ["Accounts", "FicheSync"]
         ),
         .testTarget(
             name: "FicheSyncTests",
