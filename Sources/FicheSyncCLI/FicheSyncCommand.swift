@@ -64,6 +64,22 @@ enum Environment {
         } catch {
             fail(describe(error))
         }
+        // Ctrl-C or SIGTERM must not leave the embedded server running behind us.
+        let signals = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                database.releaseEmbeddedNow()
+                Foundation.exit(128 + number)
+            }
+            source.resume()
+            return source
+        }
+        defer {
+            for source in signals { source.cancel() }
+            signal(SIGINT, SIG_DFL)
+            signal(SIGTERM, SIG_DFL)
+        }
         do {
             let result = try await body(database)
             await database.close()

@@ -54,6 +54,9 @@ struct SyncCommand: AsyncParsableCommand {
             fail(describe(error))
         }
         let today = FicheDate.today()
+        if Environment.stderrIsTerminal {
+            FileHandle.standardError.write(Data("syncing \(ContentSource.redacted(source)) at \(commit.description.prefix(12))…\n".utf8))
+        }
         let outcome: Result<SyncReport, SyncRefused>
         do {
             outcome = try await Environment.withDatabase { [source] database in

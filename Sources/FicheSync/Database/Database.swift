@@ -79,6 +79,13 @@ public final class Database: Sendable {
         }
     }
 
+    /// For an interrupted process (Ctrl-C, SIGTERM): gives up this process's use of the
+    /// embedded cluster right away, stopping it if it was the last user. Safe mid-query: an
+    /// open transaction is rolled back by the server.
+    public func releaseEmbeddedNow() {
+        embedded?.release()
+    }
+
     /// Closes the connection; stops the embedded cluster if no other fichesync uses it.
     public func close() async {
         try? await connection.close()
