@@ -253,6 +253,26 @@ import Testing
         }
     }
 
+    /// A member names `e-inspé` with a combining accent (NFD) while the file name is NFC:
+    /// deleting the startup is refused by the incremental sync exactly as by a full one.
+    @Test func unicodeSpellingsOfAnIdAreOneId() async throws {
+        try await TestDatabase.with(2) { databases in
+            var files = validTree
+            files["content/_startups/e-inspé.md"] = files["content/_startups/aides-jeunes.md"]
+            files["content/_authors/jeanne.dupont.md"] = files["content/_authors/jeanne.dupont.md"]?
+                .replacingOccurrences(of: "teams:", with: "previously:\n  - e-inspe\u{301}\nteams:")
+            let repo = try ScriptedRepository(files: files.map { .init(path: $0.key, bytes: Array($0.value.utf8)) })
+            try repo.commit("nfd reference")
+            #expect(try await sync(databases[0], repo).mode == .full)
+            repo.files.removeValue(forKey: "content/_startups/e-inspé.md")
+            try repo.commit("delete the startup")
+            let incremental = await #expect(throws: SyncRefused.self) { try await self.sync(databases[0], repo) }
+            let full = await #expect(throws: SyncRefused.self) { try await self.sync(databases[1], repo, full: true) }
+            #expect(incremental?.diagnostics.map(\.rule) == [.unknownStartup])
+            #expect(incremental?.diagnostics == full?.diagnostics)
+        }
+    }
+
     /// Rows written by another row format are not trusted: the next sync is a full one.
     @Test func anotherRowFormatForcesAFullSync() async throws {
         try await TestDatabase.with { databases in

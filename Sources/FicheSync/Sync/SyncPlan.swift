@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PostgresNIO
 
@@ -73,22 +74,31 @@ struct SyncPlan {
 
     /// Unchanged fiches that reference one of `removed`: members of a deleted startup,
     /// startups sponsored by a deleted organisation or co-incubated by a deleted incubator.
+    ///
+    /// Ids are compared in Unicode normal form C on both sides: the validator (Swift strings)
+    /// sees `e-inspé` typed with a combining accent as the same id as the file's, so the
+    /// database must too, or an incremental sync could accept what a full one refuses.
     private static func dependents(of removed: Set<FicheLocation>, connection: PostgresConnection,
                                    logger: Logger) async throws -> [FicheLocation] {
-        let startups = removed.filter { $0.kind == .startup }.map(\.id)
-        let organisations = removed.filter { $0.kind == .organisation }.map(\.id)
-        let incubators = removed.filter { $0.kind == .incubator }.map(\.id)
+        func ids(_ kind: FicheKind) -> [String] {
+            removed.filter { $0.kind == kind }.map(\.id.precomposedStringWithCanonicalMapping)
+        }
+        let startups = ids(.startup), organisations = ids(.organisation), incubators = ids(.incubator)
         var found: [FicheLocation] = []
         if !startups.isEmpty {
             let rows = try await connection.query("""
-                SELECT id FROM authors WHERE previously && \(startups) OR legacy_startups && \(startups)
-                UNION SELECT author_id FROM memberships WHERE startup_id = ANY(\(startups))
+                SELECT a.id FROM authors a
+                WHERE EXISTS (SELECT 1 FROM unnest(a.previously || a.legacy_startups) s WHERE normalize(s, NFC) = ANY(\(startups)))
+                UNION SELECT m.author_id FROM memberships m WHERE normalize(m.startup_id, NFC) = ANY(\(startups))
                 """, logger: logger)
             for try await id in rows.decode(String.self) { found.append(FicheLocation(kind: .author, id: id)) }
         }
         if !organisations.isEmpty || !incubators.isEmpty {
-            let rows = try await connection.query(
-                "SELECT id FROM startups WHERE sponsors && \(organisations) OR incubators && \(incubators)", logger: logger)
+            let rows = try await connection.query("""
+                SELECT s.id FROM startups s
+                WHERE EXISTS (SELECT 1 FROM unnest(s.sponsors) o WHERE normalize(o, NFC) = ANY(\(organisations)))
+                   OR EXISTS (SELECT 1 FROM unnest(s.incubators) i WHERE normalize(i, NFC) = ANY(\(incubators)))
+                """, logger: logger)
             for try await id in rows.decode(String.self) { found.append(FicheLocation(kind: .startup, id: id)) }
         }
         return found
