@@ -37,7 +37,11 @@ let package = Package(
         ),
         .target(
             name: "Accounts",
-            dependencies: ["FicheSync"]
+            dependencies: [
+                "FicheSync",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .executableTarget(
             name: "FicheSyncCLI",
@@ -62,7 +66,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FicheSyncTests",
-            dependencies: ["FicheSync", "FicheSyncCLI"]
+            dependencies: ["FicheSync", "FicheSyncCLI", "Accounts"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -50,6 +50,12 @@ public struct AccountPlan: Hashable, Sendable {
         public var accounts: Int
     }
 
+    public init(operations: [AccountOperation], orphans: [Orphan] = [], exceededLimits: [ExceededLimit] = []) {
+        self.operations = operations
+        self.orphans = orphans
+        self.exceededLimits = exceededLimits
+    }
+
     /// `N to create, M to update, K to suspend, D to delete`
     public var summary: String {
         let creates = operations.count { [.create, .invite, .createList].contains($0.action) }

@@ -1,0 +1,129 @@
+import FicheSync
+import Logging
+import PostgresNIO
+
+/// The `account_operations` journal: what a reconcile run is about to do, is doing, did, and
+/// failed to do. Several runs (or instances) can share it: operations are claimed with
+/// `FOR UPDATE SKIP LOCKED`, so each is executed by one of them.
+public struct OperationJournal: Sendable {
+    public struct Entry: Hashable, Sendable {
+        public var id: Int64
+        public var operation: AccountOperation
+        public var attempts: Int
+        public var lastError: String?
+    }
+
+    let connection: PostgresConnection
+    let logger: Logger
+    /// After this many failed attempts an operation waits for a human (it stays listed).
+    public var maxAttempts = 5
+
+    /// Lock id of a reconcile run ("fichrcnc").
+    static let runLockKey: Int64 = 0x6669_6368_7263_6e63
+
+    public init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// Records a plan: new operations become pending, those already open keep their row
+    /// (and attempts), and open operations the plan no longer wants are superseded — the
+    /// world changed (a fiche was fixed, someone did it by hand), so they must not run.
+    /// Returns how many operations were new.
+    @discardableResult
+    public func record(_ plan: AccountPlan) async throws -> Int {
+        let keys = plan.operations.map(\.idempotencyKey)
+        try await connection.query("""
+            UPDATE account_operations SET status = 'superseded', updated_at = now(), finished_at = now()
+            WHERE status IN ('pending', 'failed') AND NOT (idempotency_key = ANY(\(keys)))
+            """, logger: logger)
+        var inserted = 0
+        for op in plan.operations {
+            let rows = try await connection.query("""
+                INSERT INTO account_operations (idempotency_key, provider, action, target, grp, member, reason, status)
+                VALUES (\(op.idempotencyKey), \(op.provider.rawValue), \(op.action.rawValue), \(op.target), \(op.group),
+                        \(op.member), \(op.reason), 'pending')
+                ON CONFLICT (idempotency_key) WHERE status IN ('pending', 'running', 'failed')
+                DO UPDATE SET reason = excluded.reason, updated_at = now()
+                RETURNING (xmax = 0)
+                """, logger: logger)
+            for try await wasInserted in rows.decode(Bool.self) where wasInserted { inserted += 1 }
+        }
+        return inserted
+    }
+
+    /// Takes up to `limit` operations to execute now (pending, or failed and under the
+    /// attempt limit), oldest first, marking them running.
+    public func claim(limit: Int = 1) async throws -> [Entry] {
+        let rows = try await connection.query("""
+            UPDATE account_operations SET status = 'running', attempts = attempts + 1, updated_at = now()
+            WHERE id IN (SELECT id FROM account_operations
+                         WHERE status IN ('pending', 'failed') AND attempts < \(maxAttempts)
+                         ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+            RETURNING id, provider, action, target, grp, member, reason, attempts, last_error
+            """, logger: logger)
+        var entries: [Entry] = []
+        for try await (id, provider, action, target, group, member, reason, attempts, lastError)
+            in rows.decode((Int64, String, String, String, String?, String?, String, Int, String?).self) {
+            guard let provider = AccountOperation.Provider(rawValue: provider),
+                  let action = AccountOperation.Action(rawValue: action) else { continue }
+            let operation = AccountOperation(provider, action, target: target, group: group, member: member, reason: reason)
+            entries.append(Entry(id: id, operation: operation, attempts: attempts, lastError: lastError))
+        }
+        return entries.sorted { $0.id < $1.id }
+    }
+
+    public func succeed(_ entry: Entry) async throws {
+        try await connection.query("""
+            UPDATE account_operations SET status = 'done', last_error = NULL, updated_at = now(), finished_at = now()
+            WHERE id = \(entry.id)
+            """, logger: logger)
+    }
+
+    public func fail(_ entry: Entry, error: String) async throws {
+        try await connection.query("""
+            UPDATE account_operations SET status = 'failed', last_error = \(error), updated_at = now() WHERE id = \(entry.id)
+            """, logger: logger)
+    }
+
+    /// Operations left running by a run that died: back to pending, to be claimed again
+    /// (provider calls are idempotent: "already exists" counts as done). Call only while
+    /// holding the run lock, so no live run's operations are taken from it.
+    @discardableResult
+    public func resumeInterrupted() async throws -> Int {
+        let rows = try await connection.query("""
+            UPDATE account_operations SET status = 'pending', updated_at = now() WHERE status = 'running' RETURNING id
+            """, logger: logger)
+        var count = 0
+        for try await _ in rows.decode(Int64.self) { count += 1 }
+        return count
+    }
+
+    /// Failed operations, for the end-of-run report and for humans.
+    public func failures() async throws -> [Entry] {
+        let rows = try await connection.query("""
+            SELECT id, provider, action, target, grp, member, reason, attempts, last_error
+            FROM account_operations WHERE status = 'failed' ORDER BY id
+            """, logger: logger)
+        var entries: [Entry] = []
+        for try await (id, provider, action, target, group, member, reason, attempts, lastError)
+            in rows.decode((Int64, String, String, String, String?, String?, String, Int, String?).self) {
+            guard let provider = AccountOperation.Provider(rawValue: provider),
+                  let action = AccountOperation.Action(rawValue: action) else { continue }
+            entries.append(Entry(id: id, operation: AccountOperation(provider, action, target: target, group: group, member: member, reason: reason),
+                                 attempts: attempts, lastError: lastError))
+        }
+        return entries
+    }
+
+    /// Takes the run lock (one reconcile at a time), or returns `false` if a run holds it.
+    public func tryLockRun() async throws -> Bool {
+        let rows = try await connection.query("SELECT pg_try_advisory_lock(\(Self.runLockKey))", logger: logger)
+        for try await locked in rows.decode(Bool.self) { return locked }
+        return false
+    }
+
+    public func unlockRun() async throws {
+        try await connection.query("SELECT pg_advisory_unlock(\(Self.runLockKey))", logger: logger)
+    }
+}

@@ -1,0 +1,76 @@
+import Accounts
+import Foundation
+import Testing
+@testable import FicheSync
+
+/// The operation journal on a real Postgres: nothing recorded twice, nothing executed twice,
+/// interrupted work resumed, stale work superseded.
+@Suite struct JournalTests {
+    static func plan(_ targets: [String]) -> AccountPlan {
+        AccountPlan(operations: targets.map { AccountOperation(.ovh, .create, target: $0, member: $0, reason: "active") }.sorted(),
+                    orphans: [], exceededLimits: [])
+    }
+
+    @Test func recordingThePlanTwiceAddsNothing() async throws {
+        try await TestDatabase.with { databases async throws in
+            let journal = OperationJournal(connection: databases[0].connection, logger: TestDatabase.logger)
+            #expect(try await journal.record(Self.plan(["a@x", "b@x"])) == 2)
+            #expect(try await journal.record(Self.plan(["a@x", "b@x"])) == 0)
+            #expect(try await journal.claim(limit: 10).map(\.operation.target) == ["a@x", "b@x"])
+        }
+    }
+
+    /// Two runs claiming at once never get the same operation.
+    @Test func concurrentClaimsAreDisjoint() async throws {
+        let settings = try await TestDatabase.makeSettings()
+        try await TestDatabase.with(2, settings: settings) { databases async throws in
+            let targets = (0..<40).map { "m\($0)@x" }
+            let first = OperationJournal(connection: databases[0].connection, logger: TestDatabase.logger)
+            let second = OperationJournal(connection: databases[1].connection, logger: TestDatabase.logger)
+            try await first.record(Self.plan(targets))
+            async let a = first.claim(limit: 25)
+            async let b = second.claim(limit: 25)
+            let (claimedA, claimedB) = try await (a, b)
+            let idsA = Set(claimedA.map(\.id)), idsB = Set(claimedB.map(\.id))
+            #expect(idsA.isDisjoint(with: idsB))
+            #expect(idsA.count + idsB.count == 40)
+        }
+    }
+
+    /// A run that died with operations running: they are claimed again (once), attempts
+    /// counted; done operations are never claimed again.
+    @Test func interruptedRunResumesWithoutRepeatingDoneWork() async throws {
+        try await TestDatabase.with { databases async throws in
+            let journal = OperationJournal(connection: databases[0].connection, logger: TestDatabase.logger)
+            try await journal.record(Self.plan(["a@x", "b@x", "c@x"]))
+            let claimed = try await journal.claim(limit: 3)
+            try await journal.succeed(claimed[0])
+            // The process dies here: b and c stay "running".
+            #expect(try await journal.tryLockRun())
+            #expect(try await journal.resumeInterrupted() == 2)
+            let again = try await journal.claim(limit: 10)
+            #expect(again.map(\.operation.target) == ["b@x", "c@x"])
+            #expect(again.allSatisfy { $0.attempts == 2 })
+            try await journal.unlockRun()
+        }
+    }
+
+    /// A failure is kept with its error and retried until the attempt limit; an operation the
+    /// next plan no longer wants is superseded, not retried.
+    @Test func failuresAreRetriedOrSuperseded() async throws {
+        try await TestDatabase.with { databases async throws in
+            var journal = OperationJournal(connection: databases[0].connection, logger: TestDatabase.logger)
+            journal.maxAttempts = 2
+            try await journal.record(Self.plan(["a@x", "b@x"]))
+            for entry in try await journal.claim(limit: 2) { try await journal.fail(entry, error: "OVH answered 500") }
+            #expect(try await journal.failures().map(\.lastError) == ["OVH answered 500", "OVH answered 500"])
+            // The next plan still wants a, no longer b.
+            try await journal.record(Self.plan(["a@x"]))
+            let retry = try await journal.claim(limit: 10)
+            #expect(retry.map(\.operation.target) == ["a@x"])
+            try await journal.fail(retry[0], error: "OVH answered 500 again")
+            #expect(try await journal.claim(limit: 10).isEmpty, "past the attempt limit: waits for a human")
+            #expect(try await journal.failures().map(\.operation.target) == ["a@x"])
+        }
+    }
+}
