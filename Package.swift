@@ -14,6 +14,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Provider clients (reconcile): HTTP with retries, and SHA-1/HMAC for OVH and webhooks.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -36,9 +40,27 @@ let package = Package(
             resources: [.copy("Migrations")]
         ),
         .target(
+            name: "Providers",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Providers",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "Accounts",
             dependencies: [
-                "FicheSync",
+                "FicheSync", "Providers",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
@@ -66,7 +88,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FicheSyncTests",
-            dependencies: ["FicheSync", "FicheSyncCLI", "Accounts"]
+            dependencies: ["FicheSync", "FicheSyncCLI", "Accounts", "Providers", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

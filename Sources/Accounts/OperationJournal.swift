@@ -52,13 +52,26 @@ public struct OperationJournal: Sendable {
         return inserted
     }
 
-    /// Takes up to `limit` operations to execute now (pending, or failed and under the
-    /// attempt limit), oldest first, marking them running.
+    /// Failed operations under the attempt limit become pending again: a run retries what
+    /// earlier runs could not do (once per run: failures of this run wait for the next).
+    @discardableResult
+    public func requeueFailed() async throws -> Int {
+        let rows = try await connection.query("""
+            UPDATE account_operations SET status = 'pending', updated_at = now()
+            WHERE status = 'failed' AND attempts < \(maxAttempts) RETURNING id
+            """, logger: logger)
+        var count = 0
+        for try await _ in rows.decode(Int64.self) { count += 1 }
+        return count
+    }
+
+    /// Takes up to `limit` pending operations to execute now, oldest first, marking them
+    /// running.
     public func claim(limit: Int = 1) async throws -> [Entry] {
         let rows = try await connection.query("""
             UPDATE account_operations SET status = 'running', attempts = attempts + 1, updated_at = now()
             WHERE id IN (SELECT id FROM account_operations
-                         WHERE status IN ('pending', 'failed') AND attempts < \(maxAttempts)
+                         WHERE status = 'pending'
                          ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
             RETURNING id, provider, action, target, grp, member, reason, attempts, last_error
             """, logger: logger)
@@ -114,6 +127,20 @@ public struct OperationJournal: Sendable {
                                  attempts: attempts, lastError: lastError))
         }
         return entries
+    }
+
+    /// Mailboxes fichesync suspended and did not bring back since: OVH cannot say it.
+    public func suspendedMailboxes() async throws -> Set<String> {
+        let rows = try await connection.query("""
+            SELECT target, action FROM (
+                SELECT DISTINCT ON (target) target, action FROM account_operations
+                WHERE provider = 'ovh' AND action IN ('create', 'reactivate', 'suspend', 'delete') AND status = 'done'
+                ORDER BY target, finished_at DESC, id DESC) last
+            WHERE action = 'suspend'
+            """, logger: logger)
+        var names = Set<String>()
+        for try await (target, _) in rows.decode((String, String).self) { names.insert(String(target.prefix { $0 != "@" })) }
+        return names
     }
 
     /// Takes the run lock (one reconcile at a time), or returns `false` if a run holds it.

@@ -64,12 +64,15 @@ import Testing
             try await journal.record(Self.plan(["a@x", "b@x"]))
             for entry in try await journal.claim(limit: 2) { try await journal.fail(entry, error: "OVH answered 500") }
             #expect(try await journal.failures().map(\.lastError) == ["OVH answered 500", "OVH answered 500"])
-            // The next plan still wants a, no longer b.
+            #expect(try await journal.claim(limit: 10).isEmpty, "failures wait for the next run")
+            // The next run's plan still wants a, no longer b.
             try await journal.record(Self.plan(["a@x"]))
+            #expect(try await journal.requeueFailed() == 1)
             let retry = try await journal.claim(limit: 10)
             #expect(retry.map(\.operation.target) == ["a@x"])
             try await journal.fail(retry[0], error: "OVH answered 500 again")
-            #expect(try await journal.claim(limit: 10).isEmpty, "past the attempt limit: waits for a human")
+            #expect(try await journal.requeueFailed() == 0, "past the attempt limit: waits for a human")
+            #expect(try await journal.claim(limit: 10).isEmpty)
             #expect(try await journal.failures().map(\.operation.target) == ["a@x"])
         }
     }
