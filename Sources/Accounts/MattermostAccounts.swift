@@ -1,0 +1,57 @@
+import Providers
+
+/// The Mattermost side of reconcile: who exists, in which team; invitations and team moves.
+public struct MattermostAccounts: Sendable {
+    let client: MattermostClient
+    /// Team names used in plans (`community`, `alumni`) → Mattermost team ids.
+    let teamIDs: [String: String]
+    /// The team invitations go to.
+    let communityTeam: String
+    let domain: String
+
+    public init(client: MattermostClient, teamIDs: [String: String], communityTeam: String = "community", domain: String) {
+        self.client = client
+        self.teamIDs = teamIDs
+        self.communityTeam = communityTeam
+        self.domain = domain
+    }
+
+    /// Users and their teams, from paginated lists: O(pages) requests, not O(members).
+    /// `invited` are the usernames invited by earlier runs (from the journal): pending until
+    /// their account appears.
+    public func snapshot(into snapshot: inout ProviderSnapshot, invited: Set<String>) async throws -> [String: String] {
+        var ids: [String: String] = [:]
+        for user in try await client.users() {
+            snapshot.mattermostUsers[user.username] = []
+            ids[user.username] = user.id
+        }
+        for (name, id) in teamIDs.sorted(by: { $0.key < $1.key }) {
+            for user in try await client.users(inTeam: id) { snapshot.mattermostUsers[user.username, default: []].insert(name) }
+        }
+        snapshot.mattermostInvitations = invited.subtracting(ids.keys)
+        return ids
+    }
+
+    /// - Parameter userIDs: username → user id, from the snapshot of this run.
+    public func perform(_ op: AccountOperation, userIDs: [String: String]) async throws {
+        switch op.action {
+        case .invite:
+            guard let team = teamIDs[communityTeam] else { throw missing("team \(communityTeam)") }
+            try await client.invite(email: "\(op.target)@\(domain)", toTeam: team)
+        case .addToTeam, .removeFromTeam:
+            guard let team = op.group.flatMap({ teamIDs[$0] }) else { throw missing("team \(op.group ?? "?")") }
+            guard let user = userIDs[op.target] else { throw missing("user \(op.target)") }
+            if op.action == .addToTeam {
+                try await client.addToTeam(userID: user, team: team)
+            } else {
+                try await client.removeFromTeam(userID: user, team: team)
+            }
+        default:
+            throw ProviderError(provider: "mattermost", method: "-", path: "-", status: nil, message: "Mattermost has no \(op.action.rawValue)")
+        }
+    }
+
+    private func missing(_ what: String) -> ProviderError {
+        ProviderError(provider: "mattermost", method: "-", path: "-", status: nil, message: "unknown \(what)")
+    }
+}
