@@ -68,7 +68,9 @@ let package = Package(
         .executableTarget(
             name: "FicheSyncCLI",
             dependencies: [
-                "FicheSync",
+                "FicheSync", "Accounts", "Providers", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

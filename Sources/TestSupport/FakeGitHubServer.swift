@@ -7,7 +7,7 @@ import Synchronization
 /// members (with `role=admin`), invitations, memberships (an invitation until accepted),
 /// team memberships; 100-item pages with `Link` headers; bearer-token checks; faults.
 public final class FakeGitHubServer: Sendable {
-    public struct State: Sendable, Equatable {
+    public struct State: Sendable, Equatable, Codable {
         /// Existing GitHub accounts: login → immutable id.
         public var users: [String: Int] = [:]
         /// Organisation members: login → role (`admin` or `member`).
@@ -30,6 +30,14 @@ public final class FakeGitHubServer: Sendable {
     public var apiURL: String { "http://127.0.0.1:\(port)" }
     public var credentials: GitHubCredentials { GitHubCredentials(apiURL: apiURL, token: token, organization: organization) }
     public var snapshot: State { state.withLock { $0 } }
+
+    /// The fake's accounts as JSON, so the sandbox keeps them between runs (in the database).
+    public func savedState() throws -> Data { try JSONEncoder().encode(snapshot) }
+
+    public func restoreState(_ data: Data) throws {
+        let restored = try JSONDecoder().decode(State.self, from: data)
+        state.withLock { $0 = restored }
+    }
 
     public static func start(faults: Faults = Faults(), teams: [String] = ["community"]) async throws -> FakeGitHubServer {
         let server = FakeGitHubServer(faults: faults, teams: teams)

@@ -7,13 +7,13 @@ import Synchronization
 /// (users with `page`/`per_page`/`in_team`, team invitations by email, team members), with
 /// bearer-token checks and injectable faults.
 public final class FakeMattermostServer: Sendable {
-    public struct User: Sendable, Equatable {
+    public struct User: Sendable, Equatable, Codable {
         public var id: String
         public var username: String
         public var email: String
     }
 
-    public struct State: Sendable, Equatable {
+    public struct State: Sendable, Equatable, Codable {
         public var users: [String: User] = [:]               // id → user
         public var teams: [String: Set<String>] = [:]        // team id → user ids
         public var invitations: [String: Set<String>] = [:]  // team id → invited emails
@@ -32,6 +32,14 @@ public final class FakeMattermostServer: Sendable {
     public var url: String { "http://127.0.0.1:\(port)" }
     public var credentials: MattermostCredentials { MattermostCredentials(url: url, token: token) }
     public var snapshot: State { state.withLock { $0 } }
+
+    /// The fake's accounts as JSON, so the sandbox keeps them between runs (in the database).
+    public func savedState() throws -> Data { try JSONEncoder().encode(snapshot) }
+
+    public func restoreState(_ data: Data) throws {
+        let restored = try JSONDecoder().decode(State.self, from: data)
+        state.withLock { $0 = restored }
+    }
 
     public static func start(faults: Faults = Faults()) async throws -> FakeMattermostServer {
         let server = FakeMattermostServer(faults: faults)

@@ -8,7 +8,7 @@ import Synchronization
 /// the real one. It checks every signature the way OVH does, so a client that signs wrongly
 /// is refused (403), and it injects faults on demand.
 public final class FakeOVHServer: Sendable {
-    public struct State: Sendable, Equatable {
+    public struct State: Sendable, Equatable, Codable {
         public var accounts: [String: String] = [:]            // name → password
         public var mailingLists: [String: Set<String>] = [:]   // name → subscribers
         public var requests = 0
@@ -47,6 +47,14 @@ public final class FakeOVHServer: Sendable {
     }
 
     public var snapshot: State { state.withLock { $0 } }
+
+    /// The fake's accounts as JSON, so the sandbox keeps them between runs (in the database).
+    public func savedState() throws -> Data { try JSONEncoder().encode(snapshot) }
+
+    public func restoreState(_ data: Data) throws {
+        let restored = try JSONDecoder().decode(State.self, from: data)
+        state.withLock { $0 = restored }
+    }
 
     public func setFaults(_ new: Faults) { faults.set(new) }
 

@@ -100,3 +100,34 @@ extension CLISyncTests {
 }
 
 import Synchronization
+
+extension CLISyncTests {
+    /// `fichesync reconcile` with no provider credentials: the sandbox (fake providers, their
+    /// state kept in the database) shows a real plan, converges, and a second run plans nothing.
+    @Test func reconcileConvergesInTheSandbox() throws {
+        let home = try TemporaryDirectory()
+        var environment: [String: String?] = ["DATABASE_URL": nil]
+        for name in ["OVH_APP_KEY", "MATTERMOST_URL", "GITHUB_TOKEN", "GITHUB_ORG_ADMIN_TOKEN"] { environment[name] = nil }
+        #expect(try CLI.run(["sync", Package.fixtures], home: home, environment: environment).status == 0)
+
+        let dry = try CLI.run(["reconcile", "--dry-run", "--format", "json"], home: home, environment: environment)
+        #expect(dry.status == 0, "\(dry.stderr)")
+        let plan = try #require(try JSONSerialization.jsonObject(with: Data(dry.stdout.utf8)) as? [String: Any])
+        #expect(plan["sandbox"] as? Bool == true)
+        let operations = try #require(plan["operations"] as? [[String: Any]])
+        #expect(!operations.isEmpty)
+        #expect(operations.allSatisfy { Set($0.keys).isSuperset(of: ["provider", "action", "target", "reason"]) })
+
+        let first = try CLI.run(["reconcile"], home: home, environment: environment)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdoutLines.first == "sandbox: providers are fichesync's fakes; their state is kept in the database")
+        #expect(first.stdout.contains("applied: \(operations.count) done, 0 failed"), "\(first.stdout)")
+
+        let second = try CLI.run(["reconcile"], home: home, environment: environment)
+        #expect(second.stdout.contains("sandbox: 0 to create, 0 to update, 0 to suspend, 0 to delete"), "\(second.stdout)")
+
+        let narrowed = try CLI.run(["reconcile", "--dry-run", "--only", "github", "--member", "chloe.darcy"], home: home, environment: environment)
+        #expect(narrowed.status == 0)
+        #expect(try CLI.run(["reconcile", "--member", "../x"], home: home, environment: environment).status == 2)
+    }
+}

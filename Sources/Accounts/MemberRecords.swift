@@ -1,0 +1,27 @@
+import FicheSync
+import Logging
+import PostgresNIO
+
+extension MemberRecord {
+    /// Every member of the synced database, as planning needs them.
+    public static func load(from connection: PostgresConnection, logger: Logger) async throws -> [MemberRecord] {
+        var members: [String: MemberRecord] = [:]
+        let authors = try await connection.query("SELECT id, fullname, member_type, github FROM authors", logger: logger)
+        for try await (id, fullname, memberType, github) in authors.decode((String, String, String?, String?).self) {
+            members[id] = MemberRecord(id: id, fullname: fullname, memberType: memberType.flatMap(MemberType.init(rawValue:)),
+                                       githubLogin: github.flatMap { Validator.isValidGitHubLogin($0) ? $0 : nil }, missions: [])
+        }
+        let missions = try await connection.query("""
+            SELECT m.author_id, m.start_date::text, m.end_date::text,
+                   coalesce((SELECT array_agg(s.startup_id ORDER BY s.startup_id) FROM memberships s
+                             WHERE s.author_id = m.author_id AND s.mission_position = m.position), '{}')
+            FROM missions m ORDER BY m.author_id, m.position
+            """, logger: logger)
+        for try await (id, start, end, startups) in missions.decode((String, String, String, [String]).self) {
+            guard let start = FicheDate(iso: start), let end = FicheDate(iso: end) else { continue }
+            members[id]?.missions.append(Span(start: start, end: end))
+            members[id]?.startupsByMission.append(startups)
+        }
+        return members.values.sorted { $0.id < $1.id }
+    }
+}

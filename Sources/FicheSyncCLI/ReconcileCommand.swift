@@ -1,0 +1,207 @@
+import Accounts
+import ArgumentParser
+import AsyncHTTPClient
+import FicheSync
+import Foundation
+import PostgresNIO
+import Providers
+import TestSupport
+
+extension AccountOperation.Provider: ExpressibleByArgument {}
+
+enum ReconcileFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+struct ReconcileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Converge email (OVH), Mattermost and GitHub-organisation accounts towards the synced fiches.",
+        discussion: """
+        Reads the members from the database (run `fichesync sync` first), lists what each provider \
+        holds, plans the operations and applies them through a journal (a killed run is resumed by \
+        the next one; failures are retried by later runs). Removals and suspensions above the limit \
+        (more than 10, or 5 % of a provider's accounts) abort the run unless --max-deletions allows them.
+
+        Providers are configured by OVH_APP_KEY/OVH_APP_SECRET/OVH_CONSUMER_KEY/SECRETARIAT_DOMAIN, \
+        MATTERMOST_URL/MATTERMOST_BOT_TOKEN/MATTERMOST_TEAM_ID/MATTERMOST_ALUMNI_TEAM_ID, \
+        GITHUB_TOKEN/GITHUB_ORGANIZATION_NAME (GITHUB_API_URL, GITHUB_TEAM). With none configured, \
+        the run is a sandbox: fichesync's own fake providers, their state kept in the database.
+
+        Exit status: 0 when everything planned was done (or nothing was to do), 1 when some operations \
+        failed (listed, journaled, retried next run) or the deletion limit stopped the run.
+        """
+    )
+
+    @Flag(help: "Print the plan; change nothing.")
+    var dryRun = false
+
+    @Option(help: "Output: text or json.")
+    var format: ReconcileFormat = .text
+
+    @Option(help: "Only this provider: ovh, mattermost or github.")
+    var only: AccountOperation.Provider?
+
+    @Option(help: "Only this member's operations.")
+    var member: String?
+
+    @Option(help: "Allow this many removals or suspensions per provider.")
+    var maxDeletions: Int?
+
+    func validate() throws {
+        if let member, !Validator.isValidAuthorID(member) {
+            throw ValidationError("\"\(member)\" is not a member id (firstname.lastname)")
+        }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let today = FicheDate.today()
+        var providers = try ProviderConfiguration(environment: environment)
+        var settings = AccountSettings(domain: providers.domain, githubTeam: environment["GITHUB_TEAM"].flatMap { $0.isEmpty ? nil : $0 },
+                                       maxDeletions: maxDeletions)
+        settings.protectedAccounts = Set((environment["FICHESYNC_PROTECTED_ACCOUNTS"] ?? "").split(separator: ",").map(String.init))
+        let outcome: Reconciler.Outcome
+        do {
+            outcome = try await Environment.withDatabase { database in
+                let logger = Environment.logger
+                if providers.isSandbox { try await providers.startSandbox(restoringFrom: database.connection, logger: logger) }
+                do {
+                    let members = try await MemberRecord.load(from: database.connection, logger: logger)
+                    let journal = OperationJournal(connection: database.connection, logger: logger)
+                    let result = try await providers.reconciler.run(members: members, settings: settings, today: today, journal: journal,
+                                                                    only: only, member: member, dryRun: dryRun)
+                    try await providers.stopSandbox(savingTo: database.connection, logger: logger)
+                    return result
+                } catch {
+                    try? await providers.stopSandbox(savingTo: database.connection, logger: logger)
+                    throw error
+                }
+            }
+        } catch let limit as AccountApplier.LimitExceeded {
+            FileHandle.standardError.write(Data("fichesync: \(limit.description)\n".utf8))
+            throw ExitCode(1)
+        } catch {
+            fail("reconcile failed: \(describe(error))")
+        }
+        print(render(outcome, sandbox: providers.isSandbox))
+        if let report = outcome.report, !report.failed.isEmpty { throw ExitCode(1) }
+    }
+
+    func render(_ outcome: Reconciler.Outcome, sandbox: Bool) -> String {
+        let plan = outcome.plan
+        if format == .json {
+            struct Operation: Encodable { var provider, action, target, reason: String; var group, member: String? }
+            struct Document: Encodable {
+                var sandbox: Bool
+                var dryRun: Bool
+                var operations: [Operation]
+                var orphans: [String]
+                var summary: String
+                var done: Int?
+                var failed: [String]?
+            }
+            let document = Document(
+                sandbox: sandbox, dryRun: dryRun,
+                operations: plan.operations.map { Operation(provider: $0.provider.rawValue, action: $0.action.rawValue, target: $0.target,
+                                                            reason: $0.reason, group: $0.group, member: $0.member) },
+                orphans: plan.orphans.map { "\($0.provider.rawValue):\($0.account)" }, summary: plan.summary,
+                done: outcome.report?.done,
+                failed: outcome.report?.failed.map { "\($0.operation.provider.rawValue) \($0.operation.action.rawValue) \($0.operation.target): \($0.lastError ?? "")" })
+            return (try? jsonString(document)) ?? "{}"
+        }
+        var lines: [String] = []
+        if sandbox { lines.append("sandbox: providers are fichesync's fakes; their state is kept in the database") }
+        for provider in AccountOperation.Provider.allCases {
+            let operations = plan.operations.filter { $0.provider == provider }
+            guard !operations.isEmpty else { continue }
+            lines.append("\(provider.rawValue):")
+            for op in operations {
+                lines.append("  \(op.action.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)) \(op.target)\(op.group.map { " → \($0)" } ?? "")  (\(op.reason))")
+            }
+        }
+        for orphan in plan.orphans { lines.append("orphan on \(orphan.provider.rawValue): \(orphan.account) (no fiche; left as is)") }
+        lines.append((sandbox ? "sandbox: " : "") + plan.summary + (dryRun ? " (dry run: nothing changed)" : ""))
+        if let report = outcome.report {
+            lines.append("applied: \(report.done) done, \(report.failed.count) failed")
+            for entry in report.failed {
+                lines.append("  failed: \(entry.operation.provider.rawValue) \(entry.operation.action.rawValue) \(entry.operation.target) (attempt \(entry.attempts)): \(entry.lastError ?? "")")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Which providers a run talks to, from the environment; the sandbox's fakes when none.
+struct ProviderConfiguration {
+    var domain: String
+    var reconciler = Reconciler(ovh: nil, mattermost: nil, github: nil)
+    var isSandbox: Bool
+    private var fakes: (ovh: FakeOVHServer, mattermost: FakeMattermostServer, github: FakeGitHubServer)?
+
+    init(environment: [String: String]) throws {
+        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        domain = value("SECRETARIAT_DOMAIN") ?? "beta.gouv.fr"
+        let http = HTTPClient.shared
+        if let key = value("OVH_APP_KEY"), let secret = value("OVH_APP_SECRET"), let consumer = value("OVH_CONSUMER_KEY") {
+            let credentials = OVHCredentials(endpoint: value("OVH_ENDPOINT") ?? "https://eu.api.ovh.com/1.0",
+                                             applicationKey: key, applicationSecret: secret, consumerKey: consumer)
+            reconciler.ovh = OVHAccounts(client: OVHClient(http: http, credentials: credentials, domain: domain), domain: domain)
+        }
+        if let url = value("MATTERMOST_URL"), let token = value("MATTERMOST_BOT_TOKEN"), let team = value("MATTERMOST_TEAM_ID") {
+            var teams = ["community": team]
+            teams["alumni"] = value("MATTERMOST_ALUMNI_TEAM_ID")
+            reconciler.mattermost = MattermostAccounts(client: MattermostClient(http: http, credentials: .init(url: url, token: token)),
+                                                       teamIDs: teams, domain: domain)
+        }
+        if let token = value("GITHUB_ORG_ADMIN_TOKEN") ?? value("GITHUB_TOKEN"), let organization = value("GITHUB_ORGANIZATION_NAME") {
+            let credentials = GitHubCredentials(apiURL: value("GITHUB_API_URL") ?? "https://api.github.com", token: token, organization: organization)
+            reconciler.github = GitHubAccounts(client: GitHubClient(http: http, credentials: credentials), team: value("GITHUB_TEAM"))
+        }
+        isSandbox = reconciler.ovh == nil && reconciler.mattermost == nil && reconciler.github == nil
+    }
+
+    /// Starts the fakes on loopback with the state the last sandbox run left.
+    mutating func startSandbox(restoringFrom connection: PostgresConnection, logger: Logger) async throws {
+        let ovh = try await FakeOVHServer.start(domain: domain)
+        let mattermost = try await FakeMattermostServer.start()
+        let github = try await FakeGitHubServer.start()
+        let saved = try await connection.query("SELECT provider, state::text FROM sandbox_state", logger: logger)
+        for try await (provider, state) in saved.decode((String, String).self) {
+            switch provider {
+            case "ovh": try ovh.restoreState(Data(state.utf8))
+            case "mattermost": try mattermost.restoreState(Data(state.utf8))
+            case "github": try github.restoreState(Data(state.utf8))
+            default: break
+            }
+        }
+        // In the sandbox every GitHub login named by a fiche exists.
+        let logins = try await connection.query("SELECT github FROM authors WHERE github IS NOT NULL", logger: logger)
+        var existing: [String] = []
+        for try await login in logins.decode(String.self) where Validator.isValidGitHubLogin(login) { existing.append(login) }
+        github.addUsers(existing)
+        fakes = (ovh, mattermost, github)
+        let http = HTTPClient.shared
+        reconciler = Reconciler(
+            ovh: OVHAccounts(client: OVHClient(http: http, credentials: ovh.credentials, domain: domain), domain: domain),
+            mattermost: MattermostAccounts(client: MattermostClient(http: http, credentials: mattermost.credentials),
+                                           teamIDs: ["community": mattermost.communityTeamID, "alumni": mattermost.alumniTeamID], domain: domain),
+            github: GitHubAccounts(client: GitHubClient(http: http, credentials: github.credentials), team: nil))
+    }
+
+    /// Saves the fakes' state and stops them.
+    func stopSandbox(savingTo connection: PostgresConnection, logger: Logger) async throws {
+        guard let fakes else { return }
+        for (provider, data) in [("ovh", try fakes.ovh.savedState()), ("mattermost", try fakes.mattermost.savedState()),
+                                 ("github", try fakes.github.savedState())] {
+            let json = String(decoding: data, as: UTF8.self)
+            try await connection.query("""
+                INSERT INTO sandbox_state (provider, state) VALUES (\(provider), \(json)::jsonb)
+                ON CONFLICT (provider) DO UPDATE SET state = excluded.state, updated_at = now()
+                """, logger: logger)
+        }
+        try await fakes.ovh.stop()
+        try await fakes.mattermost.stop()
+        try await fakes.github.stop()
+    }
+}
