@@ -21,6 +21,9 @@ public final class FakeGitHubServer: Sendable {
     }
 
     public let token = "fake-github-token"
+    /// When set, every valid login names an existing account (the standalone sandbox, where
+    /// nobody registers users first).
+    let everyLoginExists: Bool
     public let organization = "betagouv"
     let state = Mutex(State())
     let faults: FaultInjector
@@ -39,6 +42,11 @@ public final class FakeGitHubServer: Sendable {
         state.withLock { $0 = restored }
     }
 
+    /// The fake without a server of its own, to mount on a shared one (`fichesync sandbox`).
+    public static func unstarted(faults: Faults = Faults(), teams: [String] = ["community"], everyLoginExists: Bool = false) -> FakeGitHubServer {
+        FakeGitHubServer(faults: faults, teams: teams, everyLoginExists: everyLoginExists)
+    }
+
     public static func start(faults: Faults = Faults(), teams: [String] = ["community"]) async throws -> FakeGitHubServer {
         let server = FakeGitHubServer(faults: faults, teams: teams)
         let http = try await FakeHTTPServer.start { [server] in server.handle($0) }
@@ -46,8 +54,9 @@ public final class FakeGitHubServer: Sendable {
         return server
     }
 
-    private init(faults: Faults, teams: [String]) {
+    private init(faults: Faults, teams: [String], everyLoginExists: Bool = false) {
         self.faults = FaultInjector(faults)
+        self.everyLoginExists = everyLoginExists
         state.withLock { s in for team in teams { s.teams[team] = [] } }
     }
 
@@ -78,13 +87,13 @@ public final class FakeGitHubServer: Sendable {
         if page * perPage < items.count {
             var query = request.query
             query["page"] = String(page + 1)
-            let next = "\(apiURL)\(request.path)?" + query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+            let next = "\(request.base)\(request.path)?" + query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
             headers.append(("Link", "<\(next)>; rel=\"next\""))
         }
         return FakeReply(status: .ok, json: slice.map(json), headers: headers)
     }
 
-    func handle(_ request: FakeRequest) -> FakeReply {
+    public func handle(_ request: FakeRequest) -> FakeReply {
         state.withLock { $0.requests += 1 }
         guard request.headers.first(name: "Authorization") == "Bearer \(token)" else {
             return FakeReply(status: .unauthorized, json: ["message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"])
@@ -106,6 +115,7 @@ public final class FakeGitHubServer: Sendable {
                 return page(pending, request) { ["id": $0.value, "login": $0.key, "role": "direct_member"] }
             case (.PUT, let p) where p.count == 2 && p[0] == "memberships":
                 let login = p[1]
+                if everyLoginExists && s.users[login] == nil { s.users[login] = 1_000 + s.users.count }
                 guard s.users[login] != nil else { return FakeReply(status: .notFound, json: ["message": "Not Found"]) }
                 if let role = s.members[login] {
                     return FakeReply(status: .ok, json: ["state": "active", "role": role])

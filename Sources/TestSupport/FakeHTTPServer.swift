@@ -13,6 +13,10 @@ public struct FakeRequest: Sendable {
     public var query: [String: String]
     public var headers: HTTPHeaders
     public var body: String
+    /// `http://<Host><mount prefix>`: where this fake's API is, as the client reached it.
+    public var base: String
+    /// The whole URL the client called (OVH signs it).
+    public var fullURL: String
 
     /// The path's segments, percent-decoded.
     public var segments: [String] {
@@ -73,12 +77,30 @@ final class FaultInjector: Sendable {
     }
 }
 
-/// A real HTTP/1.1 server on 127.0.0.1 (a free port), answering with `handler`.
+/// A real HTTP/1.1 server on 127.0.0.1 (a free port, or `port`), answering with `handler`;
+/// or with several handlers mounted under path prefixes (`/ovh`, `/github`…), the prefix
+/// removed from the path they see.
 public final class FakeHTTPServer: Sendable {
     public let port: Int
     private let channel: any Channel
 
     public static func start(_ handler: @escaping @Sendable (FakeRequest) -> FakeReply) async throws -> FakeHTTPServer {
+        try await start(mounts: ["": handler])
+    }
+
+    public static func start(port: Int = 0, mounts: [String: @Sendable (FakeRequest) -> FakeReply]) async throws -> FakeHTTPServer {
+        // Longest prefix first.
+        let routes = mounts.sorted { $0.key.count > $1.key.count }
+        let handler: @Sendable (FakeRequest) -> FakeReply = { request in
+            for (prefix, handler) in routes where prefix.isEmpty || request.path == prefix || request.path.hasPrefix(prefix + "/") {
+                var inner = request
+                inner.path = String(request.path.dropFirst(prefix.count))
+                inner.uri = String(request.uri.dropFirst(prefix.count))
+                inner.base = request.base + prefix
+                return handler(inner)
+            }
+            return FakeReply(status: .notFound, json: ["message": "Not found"])
+        }
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -86,7 +108,7 @@ public final class FakeHTTPServer: Sendable {
                     channel.pipeline.addHandler(Handler(handler: handler))
                 }
             }
-        return FakeHTTPServer(channel: try await bootstrap.bind(host: "127.0.0.1", port: 0).get())
+        return FakeHTTPServer(channel: try await bootstrap.bind(host: "127.0.0.1", port: port).get())
     }
 
     private init(channel: any Channel) {
@@ -120,8 +142,10 @@ public final class FakeHTTPServer: Sendable {
                     let pair = item.split(separator: "=", maxSplits: 1)
                     query[String(pair[0])] = pair.count > 1 ? String(pair[1]).removingPercentEncoding : ""
                 }
+                let host = head.headers.first(name: "Host") ?? "127.0.0.1"
                 let request = FakeRequest(method: head.method, uri: head.uri, path: parts.first.map(String.init) ?? "/",
-                                          query: query, headers: head.headers, body: body.readString(length: body.readableBytes) ?? "")
+                                          query: query, headers: head.headers, body: body.readString(length: body.readableBytes) ?? "",
+                                          base: "http://\(host)", fullURL: "http://\(host)\(head.uri)")
                 let reply = handler(request)
                 var headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", String(reply.body.count))])
                 for (name, value) in reply.headers { headers.add(name: name, value: value) }

@@ -41,6 +41,11 @@ public final class FakeMattermostServer: Sendable {
         state.withLock { $0 = restored }
     }
 
+    /// The fake without a server of its own, to mount on a shared one (`fichesync sandbox`).
+    public static func unstarted(faults: Faults = Faults()) -> FakeMattermostServer {
+        FakeMattermostServer(faults: faults)
+    }
+
     public static func start(faults: Faults = Faults()) async throws -> FakeMattermostServer {
         let server = FakeMattermostServer(faults: faults)
         let http = try await FakeHTTPServer.start { [server] in server.handle($0) }
@@ -91,7 +96,7 @@ public final class FakeMattermostServer: Sendable {
         ["id": user.id, "username": user.username, "email": user.email, "delete_at": 0, "roles": "system_user"]
     }
 
-    func handle(_ request: FakeRequest) -> FakeReply {
+    public func handle(_ request: FakeRequest) -> FakeReply {
         state.withLock { $0.requests += 1 }
         guard request.headers.first(name: "Authorization") == "Bearer \(token)" else {
             state.withLock { $0.unauthorized += 1 }

@@ -30,6 +30,11 @@ public final class FakeOVHServer: Sendable {
     /// `http://127.0.0.1:<port>/1.0`
     public var endpoint: String { "http://127.0.0.1:\(port)/1.0" }
 
+    /// The fake without a server of its own, to mount on a shared one (`fichesync sandbox`).
+    public static func unstarted(domain: String = "beta.gouv.fr", faults: Faults = Faults()) -> FakeOVHServer {
+        FakeOVHServer(domain: domain, faults: faults)
+    }
+
     public static func start(domain: String = "beta.gouv.fr", faults: Faults = Faults()) async throws -> FakeOVHServer {
         let server = FakeOVHServer(domain: domain, faults: faults)
         let http = try await FakeHTTPServer.start { [server] in server.handle($0) }
@@ -64,8 +69,8 @@ public final class FakeOVHServer: Sendable {
 
     // MARK: Requests
 
-    func handle(_ request: FakeRequest) -> FakeReply {
-        let (method, uri, headers, body, path) = (request.method, request.uri, request.headers, request.body, request.path)
+    public func handle(_ request: FakeRequest) -> FakeReply {
+        let (method, headers, body, path) = (request.method, request.headers, request.body, request.path)
         state.withLock { $0.requests += 1 }
         guard path.hasPrefix("/1.0/") else { return FakeReply(status: .notFound, json: ["message": "Not found"]) }
         let route = path.dropFirst("/1.0".count).split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
@@ -78,7 +83,7 @@ public final class FakeOVHServer: Sendable {
         // Signature, as OVH checks it.
         let timestamp = Int(headers.first(name: "X-Ovh-Timestamp") ?? "") ?? 0
         let expected = OVHCredentials.signature(secret: applicationSecret, consumerKey: consumerKey, method: method.rawValue,
-                                                url: "http://127.0.0.1:\(port)\(uri)", body: body, timestamp: timestamp)
+                                                url: request.fullURL, body: body, timestamp: timestamp)
         guard headers.first(name: "X-Ovh-Application") == applicationKey, headers.first(name: "X-Ovh-Consumer") == consumerKey,
               headers.first(name: "X-Ovh-Signature") == expected,
               abs(timestamp - Int(Date().timeIntervalSince1970)) < 300 else {

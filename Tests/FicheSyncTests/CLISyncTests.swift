@@ -131,3 +131,42 @@ extension CLISyncTests {
         #expect(try CLI.run(["reconcile", "--member", "../x"], home: home, environment: environment).status == 2)
     }
 }
+
+extension CLISyncTests {
+    /// `fichesync sandbox` serves the three fakes on one port and prints the exports a client
+    /// needs; `reconcile` configured by them talks to real HTTP (not the built-in sandbox)
+    /// and converges.
+    @Test func sandboxServesTheFakesOnOnePort() throws {
+        let home = try TemporaryDirectory()
+        let process = Process()
+        process.executableURL = try CLI.executable()
+        process.arguments = ["sandbox"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        defer { process.terminate() }
+        var text = ""
+        while text.split(separator: "\n").count < 12 {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        var environment: [String: String?] = ["DATABASE_URL": nil]
+        for line in text.split(separator: "\n").prefix(12) {
+            #expect(line.hasPrefix("export "))
+            let pair = line.dropFirst("export ".count).split(separator: "=", maxSplits: 1)
+            environment[String(pair[0])] = String(pair[1])
+        }
+        #expect(environment["OVH_ENDPOINT"]??.hasSuffix("/ovh/1.0") == true)
+        #expect(environment["GITHUB_API_URL"]??.hasSuffix("/github") == true)
+        #expect(environment["MATTERMOST_URL"]??.hasSuffix("/mattermost") == true)
+
+        #expect(try CLI.run(["sync", Package.fixtures], home: home, environment: environment).status == 0)
+        let first = try CLI.run(["reconcile"], home: home, environment: environment)
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        #expect(!first.stdout.contains("sandbox"))
+        #expect(first.stdout.contains(" 0 failed"), "\(first.stdout)")
+        let second = try CLI.run(["reconcile"], home: home, environment: environment)
+        #expect(second.stdout.contains("0 to create, 0 to update, 0 to suspend, 0 to delete"), "\(second.stdout)")
+    }
+}
