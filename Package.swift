@@ -77,7 +77,8 @@ let package = Package(
         .executableTarget(
             name: "FicheSyncBenchmarks",
             dependencies: [
-                "FicheSync",
+                "FicheSync", "Accounts", "Providers", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

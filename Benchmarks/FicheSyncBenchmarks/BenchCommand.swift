@@ -139,6 +139,13 @@ struct BenchCommand: AsyncParsableCommand {
             syncLines.append(String(format: "incremental (15 fiches) vs cold full sync: %.0f× faster; with a rename and a deletion: %.0f×",
                                     figures.coldFull / figures.incremental, figures.coldFull / figures.incrementalWithRename))
         }
+        if let syncBenchmark, let real = corpora.first {
+            FileHandle.standardError.write(Data("measuring a no-op reconcile on \(real.label)…\n".utf8))
+            let figures = try await ReconcileBenchmark(sync: syncBenchmark, today: today).run(folder: real.folder, runs: runs)
+            rows.append([real.label, "reconcile: no-op run against the fakes (\(figures.accounts) accounts held), \(figures.requests) requests, \(figures.operations) operations",
+                         String(format: "%.3f s", figures.noOpSeconds), "", "", ""])
+            rows.append([real.label, "reconcile: planning alone (pure)", String(format: "%.4f s", figures.planningSeconds), "", "", ""])
+        }
         rows += processRows
 
         if let python, let real = corpora.first, let ours = parseValidateSeconds[real.size], let check = checkSeconds[real.size] {

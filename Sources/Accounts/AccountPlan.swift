@@ -12,10 +12,14 @@ public struct AccountSettings: Hashable, Sendable {
     /// How many removals/suspensions per provider a run may make; `nil`: the default limit
     /// (more than 10, or more than 5 % of that provider's accounts when that is larger).
     public var maxDeletions: Int?
+    /// Whether `set-<startup>` lists are planned: OVH needs a request per list to read them,
+    /// so they are a weekly job rather than part of every run.
+    public var mailingLists: Bool
 
     public init(domain: String, communityTeam: String = "community", alumniTeam: String = "alumni",
                 githubTeam: String? = nil, protectedAccounts: Set<String> = [], lifecycle: Lifecycle = Lifecycle(),
-                maxDeletions: Int? = nil) {
+                maxDeletions: Int? = nil, mailingLists: Bool = true) {
+        self.mailingLists = mailingLists
         self.domain = domain
         self.communityTeam = communityTeam
         self.alumniTeam = alumniTeam
@@ -153,7 +157,7 @@ public struct AccountPlan: Hashable, Sendable {
 
         // Mailing lists `set-<startup>`: the active members of each startup.
         var wantedLists: [String: Set<String>] = [:]
-        for member in members where !protected.contains(member.id) && member.memberType != .attributaire {
+        for member in members where settings.mailingLists && !protected.contains(member.id) && member.memberType != .attributaire {
             guard case .active = lifecycle.phase(endDate: member.endDate, today: today) else { continue }
             for startup in member.activeStartups(on: today) {
                 wantedLists["set-\(startup)", default: []].insert("\(member.id)@\(settings.domain)")
@@ -169,7 +173,7 @@ public struct AccountPlan: Hashable, Sendable {
                                         member: String(address.prefix { $0 != "@" }), reason: "active member"))
             }
         }
-        for (list, present) in current.mailingLists.sorted(by: { $0.key < $1.key }) where list.hasPrefix("set-") {
+        for (list, present) in current.mailingLists.sorted(by: { $0.key < $1.key }) where settings.mailingLists && list.hasPrefix("set-") {
             let wanted = wantedLists[list] ?? []
             for address in present.subtracting(wanted).sorted() {
                 let id = String(address.prefix { $0 != "@" })

@@ -12,10 +12,11 @@ public struct OVHAccounts: Sendable {
 
     /// Mailboxes and `set-` lists as they are now: one request per list, not per member.
     /// `suspended` comes from the journal (OVH cannot tell a suspended mailbox apart).
-    public func snapshot(into snapshot: inout ProviderSnapshot, suspended: Set<String>) async throws {
+    public func snapshot(into snapshot: inout ProviderSnapshot, suspended: Set<String>, lists: Bool = true) async throws {
         for name in try await client.accounts() {
             snapshot.mailboxes[name] = .init(suspended: suspended.contains(name))
         }
+        guard lists else { return }
         for list in try await client.mailingLists() where list.hasPrefix("set-") {
             snapshot.mailingLists[list] = Set(try await client.subscribers(of: list))
         }

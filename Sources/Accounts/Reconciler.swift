@@ -30,7 +30,7 @@ public struct Reconciler: Sendable {
         var snapshot = ProviderSnapshot()
         var mattermostIDs: [String: String] = [:]
         if let ovh, wanted(.ovh) {
-            try await ovh.snapshot(into: &snapshot, suspended: try await journal.suspendedMailboxes())
+            try await ovh.snapshot(into: &snapshot, suspended: try await journal.suspendedMailboxes(), lists: settings.mailingLists)
         }
         if let mattermost, wanted(.mattermost) {
             mattermostIDs = try await mattermost.snapshot(into: &snapshot, invited: try await journal.sentInvitations(provider: .mattermost))

@@ -48,6 +48,9 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Option(help: "Allow this many removals or suspensions per provider.")
     var maxDeletions: Int?
 
+    @Flag(help: "Also converge the `set-<startup>` mailing lists (one OVH request per list: a weekly job).")
+    var lists = false
+
     func validate() throws {
         if let member, !Validator.isValidAuthorID(member) {
             throw ValidationError("\"\(member)\" is not a member id (firstname.lastname)")
@@ -59,7 +62,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         let today = FicheDate.today()
         var providers = try ProviderConfiguration(environment: environment)
         var settings = AccountSettings(domain: providers.domain, githubTeam: environment["GITHUB_TEAM"].flatMap { $0.isEmpty ? nil : $0 },
-                                       maxDeletions: maxDeletions)
+                                       maxDeletions: maxDeletions, mailingLists: lists)
         settings.protectedAccounts = Set((environment["FICHESYNC_PROTECTED_ACCOUNTS"] ?? "").split(separator: ",").map(String.init))
         let outcome: Reconciler.Outcome
         do {

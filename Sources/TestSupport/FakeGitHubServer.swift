@@ -8,6 +8,8 @@ import Synchronization
 /// team memberships; 100-item pages with `Link` headers; bearer-token checks; faults.
 public final class FakeGitHubServer: Sendable {
     public struct State: Sendable, Equatable, Codable {
+        public init() {}
+
         /// Existing GitHub accounts: login → immutable id.
         public var users: [String: Int] = [:]
         /// Organisation members: login → role (`admin` or `member`).

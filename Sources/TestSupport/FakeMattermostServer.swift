@@ -11,9 +11,17 @@ public final class FakeMattermostServer: Sendable {
         public var id: String
         public var username: String
         public var email: String
+
+        public init(id: String, username: String, email: String) {
+            self.id = id
+            self.username = username
+            self.email = email
+        }
     }
 
     public struct State: Sendable, Equatable, Codable {
+        public init() {}
+
         public var users: [String: User] = [:]               // id → user
         public var teams: [String: Set<String>] = [:]        // team id → user ids
         public var invitations: [String: Set<String>] = [:]  // team id → invited emails

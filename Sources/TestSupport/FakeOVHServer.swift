@@ -9,6 +9,8 @@ import Synchronization
 /// is refused (403), and it injects faults on demand.
 public final class FakeOVHServer: Sendable {
     public struct State: Sendable, Equatable, Codable {
+        public init() {}
+
         public var accounts: [String: String] = [:]            // name → password
         public var mailingLists: [String: Set<String>] = [:]   // name → subscribers
         public var requests = 0

@@ -269,7 +269,7 @@ public struct CorpusGenerator: Sendable {
     }
 
     /// `a`, `b`, … `z`, `ba`, …: ids may not hold digits.
-    static func letters(_ n: Int) -> String {
+    public static func letters(_ n: Int) -> String {
         var n = n
         var out = ""
         repeat {

@@ -1,0 +1,101 @@
+import Accounts
+import AsyncHTTPClient
+import FicheSync
+import Foundation
+import Logging
+import Providers
+import TestSupport
+
+/// The reconcile figures: a real-size population whose providers already hold every account
+/// (plus accounts without a fiche, ≈10,000 in all), so a run has nothing to do; we count its
+/// requests (goal: O(pages), ≤ 100) and time it, and time planning alone.
+struct ReconcileBenchmark {
+    let sync: SyncBenchmark
+    let today: FicheDate
+
+    struct Figures {
+        var accounts = 0
+        var requests = 0
+        var noOpSeconds = Double.infinity
+        var planningSeconds = Double.infinity
+        var operations = 0
+    }
+
+    func run(folder: String, runs: Int) async throws -> Figures {
+        let members = try CatalogReader.read(directory: folder).0.authors.map(MemberRecord.init(author:))
+        let domain = "beta.gouv.fr"
+        let ovh = try await FakeOVHServer.start(domain: domain)
+        let mattermost = try await FakeMattermostServer.start()
+        let github = try await FakeGitHubServer.start()
+        defer { Task { try? await ovh.stop(); try? await mattermost.stop(); try? await github.stop() } }
+
+        // Providers holding everything the fiches ask for today, and 3,000 accounts more.
+        var ovhState = FakeOVHServer.State()
+        var mattermostState = FakeMattermostServer.State()
+        var githubState = FakeGitHubServer.State()
+        githubState.teams = ["community": []]
+        mattermostState.teams = [mattermost.communityTeamID: [], mattermost.alumniTeamID: []]
+        for (index, member) in members.enumerated() {
+            guard let end = member.endDate else { continue }
+            let active = end >= today
+            if active && member.memberType != .attributaire { ovhState.accounts[member.id] = "x" }
+            let id = String(format: "u%025d", index)
+            mattermostState.users[id] = .init(id: id, username: member.id, email: "\(member.id)@\(domain)")
+            mattermostState.teams[active ? mattermost.communityTeamID : mattermost.alumniTeamID, default: []].insert(id)
+            if let login = member.githubLogin?.lowercased(), active {
+                githubState.users[login] = 1_000 + index
+                githubState.members[login] = "member"
+            }
+        }
+        for extra in 0..<3_000 {
+            let id = String(format: "x%025d", extra)
+            mattermostState.users[id] = .init(id: id, username: "ancien.\(CorpusGenerator.letters(extra))", email: "a\(extra)@ailleurs.fr")
+        }
+        try ovh.restoreState(try JSONEncoder().encode(ovhState))
+        try mattermost.restoreState(try JSONEncoder().encode(mattermostState))
+        try github.restoreState(try JSONEncoder().encode(githubState))
+
+        let http = HTTPClient.shared
+        let reconciler = Reconciler(
+            ovh: OVHAccounts(client: OVHClient(http: http, credentials: ovh.credentials, domain: domain), domain: domain),
+            mattermost: MattermostAccounts(client: MattermostClient(http: http, credentials: mattermost.credentials),
+                                           teamIDs: ["community": mattermost.communityTeamID, "alumni": mattermost.alumniTeamID], domain: domain),
+            github: GitHubAccounts(client: GitHubClient(http: http, credentials: github.credentials), team: nil))
+        let settings = AccountSettings(domain: domain, mailingLists: false)
+        var figures = Figures()
+        figures.accounts = ovhState.accounts.count + mattermostState.users.count + githubState.members.count
+        let database = try await Database.open(try await sync.freshDatabase(), logger: sync.logger)
+        do {
+            let journal = OperationJournal(connection: database.connection, logger: sync.logger)
+            for _ in 0..<max(1, runs) {
+                let before = ovh.snapshot.requests + mattermost.snapshot.requests + github.snapshot.requests
+                let start = DispatchTime.now().uptimeNanoseconds
+                let outcome = try await reconciler.run(members: members, settings: settings, today: today, journal: journal, dryRun: false)
+                figures.noOpSeconds = min(figures.noOpSeconds, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                figures.requests = ovh.snapshot.requests + mattermost.snapshot.requests + github.snapshot.requests - before
+                figures.operations = outcome.plan.operations.count
+            }
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+
+        // Planning alone, from the same snapshot.
+        var snapshot = ProviderSnapshot()
+        snapshot.mailboxes = ovhState.accounts.mapValues { _ in .init(suspended: false) }
+        for user in mattermostState.users.values {
+            var teams = Set<String>()
+            if mattermostState.teams[mattermost.communityTeamID]?.contains(user.id) == true { teams.insert("community") }
+            if mattermostState.teams[mattermost.alumniTeamID]?.contains(user.id) == true { teams.insert("alumni") }
+            snapshot.mattermostUsers[user.username] = teams
+        }
+        snapshot.githubMembers = Set(githubState.members.keys)
+        for _ in 0..<max(1, runs) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = AccountPlan.make(members: members, current: snapshot, settings: settings, today: today)
+            figures.planningSeconds = min(figures.planningSeconds, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        return figures
+    }
+}
