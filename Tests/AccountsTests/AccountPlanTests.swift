@@ -166,6 +166,23 @@ import Testing
         #expect(a.operations == a.operations.sorted())
     }
 
+    /// The states of the replaced system, derived from the journal's history of a member.
+    @Test func accountStatesFollowTheJournal() {
+        let created = AccountState.derive(member: "a.b", operations: [("ovh", "create", "done", nil)])
+        #expect(created.email == "EMAIL_ACTIVE")
+        let suspended = AccountState.derive(member: "a.b", operations: [("ovh", "create", "done", nil), ("ovh", "suspend", "done", nil)])
+        #expect(suspended.email == "EMAIL_SUSPENDED")
+        let back = AccountState.derive(member: "a.b", operations: [("ovh", "create", "done", nil), ("ovh", "suspend", "done", nil),
+                                                                   ("ovh", "reactivate", "pending", nil)])
+        #expect(back.email == "EMAIL_RECREATION_PENDING")
+        let moved = AccountState.derive(member: "a.b", operations: [("mattermost", "invite", "done", nil),
+                                                                    ("mattermost", "add-to-team", "done", "alumni"),
+                                                                    ("github", "invite", "done", nil), ("github", "remove", "done", nil)])
+        #expect(moved.mattermost == "in alumni")
+        #expect(moved.github == "removed")
+        #expect(AccountState.derive(member: "a.b", operations: []).email == "EMAIL_UNSET")
+    }
+
     /// Plans from fiches: the bundled fixtures' members on a fixed day.
     @Test func fromFixtures() throws {
         let catalog = try CatalogReader.read(directory: Package.fixtures).0

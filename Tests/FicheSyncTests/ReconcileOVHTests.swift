@@ -56,6 +56,8 @@ import TestSupport
             #expect(state.duplicateCreations == 0)
             #expect(state.badSignatures == 0)
             #expect(!state.mailingLists.isEmpty)
+            let states = try await AccountState.load(member: expected.first, from: databases[0].connection, logger: TestDatabase.logger)
+            #expect(states.map(\.email) == ["EMAIL_ACTIVE"])
         }
         try await server.stop()
     }
