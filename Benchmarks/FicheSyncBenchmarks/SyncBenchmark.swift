@@ -37,13 +37,13 @@ struct SyncBenchmark {
         var files = try Self.files(in: folder)
         let authors = files.indices.filter { files[$0].path.hasPrefix("content/_authors/") }
         for index in authors.prefix(15) { files[index].bytes += Array("\nModifié cette nuit.\n".utf8) }
-        let edited = try repository.commit(files: files, message: "15 fiches", parents: [base], reference: "refs/heads/bench-15")
+        let edited = try repository.commit(files: files, message: "15 fiches", parents: [base], reference: nil)
         files = try Self.files(in: folder)
         for index in authors.prefix(13) { files[index].bytes += Array("\nModifié cette nuit.\n".utf8) }
         files[authors[13]].path = "content/_authors/renomme.par-le-bench.md"
         files.remove(at: authors[14])
         let renamed = try repository.commit(files: files, message: "13 + rename + delete", parents: [base],
-                                            reference: "refs/heads/bench-rename")
+                                            reference: nil)
 
         for _ in 0..<max(1, runs) {
             let database = try await Database.open(try await freshDatabase(), logger: logger)

@@ -14,12 +14,12 @@ extension GitRepository {
     }
 
     /// Writes a commit whose tree holds exactly `files`, without any work tree, and moves
-    /// `reference` (default `HEAD`'s branch) to it. With `skipIfUnchanged`, a tree equal to
+    /// `reference` (default `HEAD`'s branch; `nil`: no reference moves) to it. With `skipIfUnchanged`, a tree equal to
     /// the single parent's gives back the parent instead of an empty commit. Used to build test histories and corpora,
     /// and by the PR bot to prepare a branch.
     @discardableResult
     public func commit(files: [FileWrite], message: String, parents: [GitOID] = [],
-                       reference: String = "HEAD", skipIfUnchanged: Bool = false,
+                       reference: String? = "HEAD", skipIfUnchanged: Bool = false,
                        author: (name: String, email: String) = ("fichesync", "fichesync@localhost"),
                        time: Int64 = 1_700_000_000) throws(GitError) -> GitOID {
         // Blobs first, then trees bottom-up from a path → blob map.
