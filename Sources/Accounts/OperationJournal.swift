@@ -75,15 +75,7 @@ public struct OperationJournal: Sendable {
                          ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
             RETURNING id, provider, action, target, grp, member, reason, attempts, last_error
             """, logger: logger)
-        var entries: [Entry] = []
-        for try await (id, provider, action, target, group, member, reason, attempts, lastError)
-            in rows.decode((Int64, String, String, String, String?, String?, String, Int, String?).self) {
-            guard let provider = AccountOperation.Provider(rawValue: provider),
-                  let action = AccountOperation.Action(rawValue: action) else { continue }
-            let operation = AccountOperation(provider, action, target: target, group: group, member: member, reason: reason)
-            entries.append(Entry(id: id, operation: operation, attempts: attempts, lastError: lastError))
-        }
-        return entries.sorted { $0.id < $1.id }
+        return try await Self.entries(rows).sorted { $0.id < $1.id }
     }
 
     public func succeed(_ entry: Entry) async throws {
@@ -118,6 +110,11 @@ public struct OperationJournal: Sendable {
             SELECT id, provider, action, target, grp, member, reason, attempts, last_error
             FROM account_operations WHERE status = 'failed' ORDER BY id
             """, logger: logger)
+        return try await Self.entries(rows)
+    }
+
+    /// Rows of `id, provider, action, target, grp, member, reason, attempts, last_error`.
+    private static func entries(_ rows: PostgresRowSequence) async throws -> [Entry] {
         var entries: [Entry] = []
         for try await (id, provider, action, target, group, member, reason, attempts, lastError)
             in rows.decode((Int64, String, String, String, String?, String?, String, Int, String?).self) {
