@@ -34,7 +34,7 @@ public struct MemberRecord: Hashable, Sendable {
 
     public init(author: AuthorFiche) {
         let login = author.github?.value
-        self.init(id: author.id, fullname: author.fullname.value.trimmingCharacters(),
+        self.init(id: author.id, fullname: author.fullname.value.trimmingWhitespace(),
                   memberType: author.memberType,
                   githubLogin: login.flatMap { Validator.isValidGitHubLogin($0) ? $0 : nil },
                   missions: author.missions.map { Span(start: $0.start, end: $0.end) },
@@ -50,11 +50,3 @@ public struct MemberRecord: Hashable, Sendable {
     }
 }
 
-extension String {
-    fileprivate func trimmingCharacters() -> String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s.removeFirst() }
-        while let l = s.last, l.isWhitespace { s.removeLast() }
-        return String(s)
-    }
-}

@@ -79,8 +79,7 @@ struct SyncCommand: AsyncParsableCommand {
                 print("\(warnings) warnings in the fiches read (see `fichesync check`)")
             }
         case .failure(let refused):
-            let report = CheckReport(source: source, commit: refused.commit, fileCount: 0, diagnostics: refused.diagnostics)
-            for diagnostic in report.diagnostics { print(diagnostic.formatted) }
+            for diagnostic in refused.diagnostics { print(diagnostic.formatted) }
             print(refused.description)
             throw ExitCode(1)
         }

@@ -109,19 +109,20 @@ public actor OVHClient {
         try JSONDecoder().decode(T.self, from: Data(bytes))
     }
 
-    private func timestamp() async throws -> Int {
-        if clockDelta == nil {
-            requestCount += 1
-            let url = credentials.endpoint + "/auth/time"
-            let response = try await policy.send(http, provider: "ovh", method: .GET, path: "/auth/time") {
-                HTTPClientRequest(url: url)
-            }
-            guard response.status == 200, let server = Int(String(decoding: response.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-                throw ProviderError(provider: "ovh", method: "GET", path: "/auth/time", status: response.status, message: "no server time")
-            }
-            clockDelta = server - Int(Date().timeIntervalSince1970)
+    /// Seconds to add to our clock to get OVH's, read once from `/auth/time` (unsigned).
+    private func clockOffset() async throws -> Int {
+        if let clockDelta { return clockDelta }
+        requestCount += 1
+        let url = credentials.endpoint + "/auth/time"
+        let response = try await policy.send(http, provider: "ovh", method: .GET, path: "/auth/time") {
+            HTTPClientRequest(url: url)
         }
-        return Int(Date().timeIntervalSince1970) + (clockDelta ?? 0)
+        guard response.status == 200, let server = Int(String(decoding: response.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw ProviderError(provider: "ovh", method: "GET", path: "/auth/time", status: response.status, message: "no server time")
+        }
+        let delta = server - Int(Date().timeIntervalSince1970)
+        clockDelta = delta
+        return delta
     }
 
     @discardableResult
@@ -129,7 +130,7 @@ public actor OVHClient {
         let url = credentials.endpoint + path
         let bodyText = body.map { String(decoding: $0, as: UTF8.self) } ?? ""
         let credentials = self.credentials
-        let delta = try await timestamp() - Int(Date().timeIntervalSince1970)
+        let delta = try await clockOffset()
         requestCount += 1
         let response = try await policy.send(http, provider: "ovh", method: method, path: path) {
             // Signed at each attempt: a retry later must carry its own time.

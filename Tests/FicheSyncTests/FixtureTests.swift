@@ -71,7 +71,7 @@ import Testing
     }
 
     @Test func accentedAndCapitalisedStartupIdsResolve() throws {
-        #expect(catalog.ids(of: .startup).isSuperset(of: ["e-inspé", "auxAJ"]))
+        #expect(ReferenceIndex(catalog.locations).ids(of: .startup).isSuperset(of: ["e-inspé", "auxAJ"]))
         let anatole = try author("anatole.garrigue")
         #expect(anatole.missions.flatMap(\.startups).map(\.value).contains("e-inspé"))
     }

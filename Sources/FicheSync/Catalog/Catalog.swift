@@ -73,9 +73,4 @@ public struct Catalog: Sendable, Equatable {
     }
 
     public var fileCount: Int { locations.count }
-
-    /// Ids of the files of one kind, readable or not.
-    public func ids(of kind: FicheKind) -> Set<String> {
-        Set(locations.lazy.filter { $0.kind == kind }.map(\.id))
-    }
 }

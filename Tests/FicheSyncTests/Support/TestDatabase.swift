@@ -48,11 +48,6 @@ enum TestDatabase {
         return .url(url)
     }
 
-    /// A new database, migrated, open.
-    static func open() async throws -> Database {
-        try await Database.open(makeSettings(), logger: logger)
-    }
-
     /// Runs `body` with `count` databases — each its own, or all on `settings` — closing them whatever happens
     /// (PostgresNIO requires a connection to be closed before it goes away).
     static func with<T>(_ count: Int = 1, settings: DatabaseSettings? = nil,
