@@ -6,7 +6,7 @@ import Synchronization
 /// A real HTTP server on 127.0.0.1 speaking GitHub's organisation-membership REST API:
 /// members (with `role=admin`), invitations, memberships (an invitation until accepted),
 /// team memberships; 100-item pages with `Link` headers; bearer-token checks; faults.
-public final class FakeGitHubServer: Sendable {
+public final class FakeGitHubServer: FakeProvider {
     public struct State: Sendable, Equatable, Codable {
         public init() {}
 
@@ -27,22 +27,12 @@ public final class FakeGitHubServer: Sendable {
     /// nobody registers users first).
     let everyLoginExists: Bool
     public let organization = "betagouv"
-    let state = Mutex(State())
+    public let state = FakeState(State())
+    public let listener = FakeListener()
     let faults: FaultInjector
-    private let http: Mutex<FakeHTTPServer?> = Mutex(nil)
 
-    public var port: Int { http.withLock { $0?.port ?? 0 } }
     public var apiURL: String { "http://127.0.0.1:\(port)" }
     public var credentials: GitHubCredentials { GitHubCredentials(apiURL: apiURL, token: token, organization: organization) }
-    public var snapshot: State { state.withLock { $0 } }
-
-    /// The fake's accounts as JSON, so the sandbox keeps them between runs (in the database).
-    public func savedState() throws -> Data { try JSONEncoder().encode(snapshot) }
-
-    public func restoreState(_ data: Data) throws {
-        let restored = try JSONDecoder().decode(State.self, from: data)
-        state.withLock { $0 = restored }
-    }
 
     /// The fake without a server of its own, to mount on a shared one (`fichesync sandbox`).
     public static func unstarted(faults: Faults = Faults(), teams: [String] = ["community"], everyLoginExists: Bool = false) -> FakeGitHubServer {
@@ -51,8 +41,7 @@ public final class FakeGitHubServer: Sendable {
 
     public static func start(faults: Faults = Faults(), teams: [String] = ["community"]) async throws -> FakeGitHubServer {
         let server = FakeGitHubServer(faults: faults, teams: teams)
-        let http = try await FakeHTTPServer.start { [server] in server.handle($0) }
-        server.http.withLock { $0 = http }
+        try await server.serve()
         return server
     }
 
@@ -62,7 +51,6 @@ public final class FakeGitHubServer: Sendable {
         state.withLock { s in for team in teams { s.teams[team] = [] } }
     }
 
-    public func stop() async throws { try await http.withLock { $0 }?.stop() }
 
     public func addUsers(_ logins: [String]) {
         // Logins are case-insensitive on GitHub: the fake keys them in lowercase.

@@ -6,7 +6,7 @@ import Synchronization
 /// A real HTTP server on 127.0.0.1 speaking the Mattermost API v4 paths reconcile uses
 /// (users with `page`/`per_page`/`in_team`, team invitations by email, team members), with
 /// bearer-token checks and injectable faults.
-public final class FakeMattermostServer: Sendable {
+public final class FakeMattermostServer: FakeProvider {
     public struct User: Sendable, Equatable, Codable {
         public var id: String
         public var username: String
@@ -32,22 +32,12 @@ public final class FakeMattermostServer: Sendable {
     public let token = "fake-bot-token"
     public let communityTeamID = "communityteamid0000000000a"
     public let alumniTeamID = "alumniteamid000000000000000"
-    let state = Mutex(State())
+    public let state = FakeState(State())
+    public let listener = FakeListener()
     let faults: FaultInjector
-    private let http: Mutex<FakeHTTPServer?> = Mutex(nil)
 
-    public var port: Int { http.withLock { $0?.port ?? 0 } }
     public var url: String { "http://127.0.0.1:\(port)" }
     public var credentials: MattermostCredentials { MattermostCredentials(url: url, token: token) }
-    public var snapshot: State { state.withLock { $0 } }
-
-    /// The fake's accounts as JSON, so the sandbox keeps them between runs (in the database).
-    public func savedState() throws -> Data { try JSONEncoder().encode(snapshot) }
-
-    public func restoreState(_ data: Data) throws {
-        let restored = try JSONDecoder().decode(State.self, from: data)
-        state.withLock { $0 = restored }
-    }
 
     /// The fake without a server of its own, to mount on a shared one (`fichesync sandbox`).
     public static func unstarted(faults: Faults = Faults()) -> FakeMattermostServer {
@@ -56,8 +46,7 @@ public final class FakeMattermostServer: Sendable {
 
     public static func start(faults: Faults = Faults()) async throws -> FakeMattermostServer {
         let server = FakeMattermostServer(faults: faults)
-        let http = try await FakeHTTPServer.start { [server] in server.handle($0) }
-        server.http.withLock { $0 = http }
+        try await server.serve()
         return server
     }
 
@@ -66,7 +55,6 @@ public final class FakeMattermostServer: Sendable {
         state.withLock { $0.teams = [communityTeamID: [], alumniTeamID: []] }
     }
 
-    public func stop() async throws { try await http.withLock { $0 }?.stop() }
 
     /// Adds a user directly (an account made outside fichesync).
     public func addUser(username: String, email: String, teams: [String]) {

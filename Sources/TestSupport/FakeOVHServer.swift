@@ -7,7 +7,7 @@ import Synchronization
 /// passwords, mailing lists, `/auth/time`), with the paths, JSON shapes and status codes of
 /// the real one. It checks every signature the way OVH does, so a client that signs wrongly
 /// is refused (403), and it injects faults on demand.
-public final class FakeOVHServer: Sendable {
+public final class FakeOVHServer: FakeProvider {
     public struct State: Sendable, Equatable, Codable {
         public init() {}
 
@@ -24,11 +24,10 @@ public final class FakeOVHServer: Sendable {
     public let applicationSecret = "fake-app-secret"
     public let consumerKey = "fake-consumer-key"
     public let domain: String
-    let state = Mutex(State())
+    public let state = FakeState(State())
+    public let listener = FakeListener()
     let faults: FaultInjector
-    private let http: Mutex<FakeHTTPServer?> = Mutex(nil)
 
-    public var port: Int { http.withLock { $0?.port ?? 0 } }
     /// `http://127.0.0.1:<port>/1.0`
     public var endpoint: String { "http://127.0.0.1:\(port)/1.0" }
 
@@ -39,8 +38,7 @@ public final class FakeOVHServer: Sendable {
 
     public static func start(domain: String = "beta.gouv.fr", faults: Faults = Faults()) async throws -> FakeOVHServer {
         let server = FakeOVHServer(domain: domain, faults: faults)
-        let http = try await FakeHTTPServer.start { [server] in server.handle($0) }
-        server.http.withLock { $0 = http }
+        try await server.serve()
         return server
     }
 
@@ -49,19 +47,6 @@ public final class FakeOVHServer: Sendable {
         self.faults = FaultInjector(faults)
     }
 
-    public func stop() async throws {
-        try await http.withLock { $0 }?.stop()
-    }
-
-    public var snapshot: State { state.withLock { $0 } }
-
-    /// The fake's accounts as JSON, so the sandbox keeps them between runs (in the database).
-    public func savedState() throws -> Data { try JSONEncoder().encode(snapshot) }
-
-    public func restoreState(_ data: Data) throws {
-        let restored = try JSONDecoder().decode(State.self, from: data)
-        state.withLock { $0 = restored }
-    }
 
     public func setFaults(_ new: Faults) { faults.set(new) }
 

@@ -1,0 +1,53 @@
+import Foundation
+import Synchronization
+
+/// A fake's state behind a lock: a reference, so the protocol below can hand it out.
+public final class FakeState<Value: Sendable & Codable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    init(_ value: Value) { mutex = Mutex(value) }
+
+    func withLock<Result>(_ body: (inout sending Value) -> sending Result) -> sending Result {
+        mutex.withLock(body)
+    }
+}
+
+/// The HTTP server a fake runs on when it has one of its own (not mounted on the sandbox's).
+public final class FakeListener: Sendable {
+    let server = Mutex<FakeHTTPServer?>(nil)
+    init() {}
+}
+
+/// What the three fakes share: their state (saved as JSON between sandbox runs) and the
+/// server they may run on.
+public protocol FakeProvider: AnyObject, Sendable {
+    associatedtype State: Sendable & Codable
+    var state: FakeState<State> { get }
+    var listener: FakeListener { get }
+    func handle(_ request: FakeRequest) -> FakeReply
+}
+
+extension FakeProvider {
+    public var snapshot: State { state.withLock { $0 } }
+
+    /// The fake's accounts as JSON, so the sandbox keeps them between runs (in the database).
+    public func savedState() throws -> Data { try JSONEncoder().encode(snapshot) }
+
+    public func restoreState(_ data: Data) throws {
+        let restored = try JSONDecoder().decode(State.self, from: data)
+        state.withLock { $0 = restored }
+    }
+
+    /// The port of the fake's own server (0 when it has none).
+    public var port: Int { listener.server.withLock { $0?.port ?? 0 } }
+
+    /// Starts a server of its own on a free loopback port.
+    func serve() async throws {
+        let server = try await FakeHTTPServer.start { [self] in self.handle($0) }
+        listener.server.withLock { $0 = server }
+    }
+
+    public func stop() async throws {
+        try await listener.server.withLock { $0 }?.stop()
+    }
+}
