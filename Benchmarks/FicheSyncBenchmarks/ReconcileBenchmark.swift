@@ -90,7 +90,7 @@ struct ReconcileBenchmark {
             if mattermostState.teams[mattermost.alumniTeamID]?.contains(user.id) == true { teams.insert("alumni") }
             snapshot.mattermostUsers[user.username] = teams
         }
-        snapshot.githubMembers = Set(githubState.members.keys)
+        snapshot.githubMembers = Dictionary(uniqueKeysWithValues: githubState.members.keys.map { ($0, githubState.users[$0] ?? 0) })
         for _ in 0..<max(1, runs) {
             let start = DispatchTime.now().uptimeNanoseconds
             _ = AccountPlan.make(members: members, current: snapshot, settings: settings, today: today)

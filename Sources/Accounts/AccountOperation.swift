@@ -11,7 +11,7 @@ public struct AccountOperation: Hashable, Sendable, Comparable, Codable {
     /// What to do. The order of the cases is the order of application within a provider:
     /// creations before memberships, removals last.
     public enum Action: String, Hashable, Sendable, Codable, CaseIterable, Comparable {
-        case create, reactivate, invite, addToTeam = "add-to-team", createList = "create-list", subscribe
+        case create, reactivate, cancelInvitation = "cancel-invitation", invite, addToTeam = "add-to-team", createList = "create-list", subscribe
         case unsubscribe, removeFromTeam = "remove-from-team", suspend, remove, delete
 
         /// Removals and suspensions: what the deletion limit counts.

@@ -24,6 +24,7 @@ public struct AccountState: Sendable, Equatable, Codable {
             case ("mattermost", "add-to-team"): if done { mattermost = "in \(op.group ?? "team")" }
             case ("mattermost", "remove-from-team"): if done, mattermost == "in \(op.group ?? "")" { mattermost = "left \(op.group ?? "team")" }
             case ("github", "invite"): if done { github = "invited" } else if open { github = "invitation pending" }
+            case ("github", "cancel-invitation"): if done, github != "member" { github = "invitation expired" }
             case ("github", "add-to-team"): if done { github = "member, in \(op.group ?? "team")" }
             case ("github", "remove"): if done { github = "removed" }
             default: break

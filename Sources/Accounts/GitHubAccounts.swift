@@ -1,3 +1,5 @@
+import FicheSync
+import Foundation
 import Providers
 
 /// The GitHub side of reconcile: organisation members, admins, invitations, one team.
@@ -10,21 +12,61 @@ public struct GitHubAccounts: Sendable {
         self.team = team
     }
 
-    /// O(pages) requests: members, admins, invitations, team members.
-    public func snapshot(into snapshot: inout ProviderSnapshot) async throws {
-        snapshot.githubMembers = Set(try await client.members().map { $0.login.lowercased() })
+    /// O(pages) requests: members (with their ids), admins, pending and failed invitations,
+    /// team members.
+    ///
+    /// - Parameter sent: the invitation series fichesync sent, by login (from `AccountMemory`):
+    ///   GitHub dates each invitation, fichesync counts how many it sent.
+    public func snapshot(into snapshot: inout ProviderSnapshot, sent: [String: Invitation] = [:]) async throws {
+        for account in try await client.members() { snapshot.githubMembers[account.login.lowercased()] = account.id }
         snapshot.githubAdmins = Set(try await client.members(role: "admin").map { $0.login.lowercased() })
-        snapshot.githubInvitations = Set(try await client.invitations().compactMap { $0.login?.lowercased() })
+        func invitation(_ invitation: GitHubClient.Invitation, failed: Bool) -> (String, Invitation)? {
+            guard let login = invitation.login?.lowercased(), snapshot.githubMembers[login] == nil else { return nil }
+            let series = sent[login]
+            let sentOn = invitation.createdAt.flatMap(Self.parisDate) ?? series?.sentOn ?? FicheDate.today()
+            return (login, Invitation(id: invitation.id, sentOn: sentOn, firstSentOn: series?.firstSentOn, sends: series?.sends ?? 1, failed: failed))
+        }
+        // A failed invitation matters only while no newer one is pending.
+        for failed in try await client.failedInvitations() {
+            guard let (login, entry) = invitation(failed, failed: true) else { continue }
+            if let other = snapshot.githubInvitations[login], other.sentOn > entry.sentOn { continue }
+            snapshot.githubInvitations[login] = entry
+        }
+        for pending in try await client.invitations() {
+            guard let (login, entry) = invitation(pending, failed: false) else { continue }
+            snapshot.githubInvitations[login] = entry
+        }
         if let team { snapshot.githubTeamMembers = Set(try await client.teamMembers(team).map { $0.login.lowercased() }) }
     }
 
-    public func perform(_ op: AccountOperation) async throws {
+    /// Performs one operation; an invitation answers with the account's immutable id,
+    /// returned so it is remembered before the person even accepts.
+    @discardableResult
+    public func perform(_ op: AccountOperation) async throws -> GitHubIdentity? {
         switch op.action {
-        case .invite: try await client.setMembership(op.target)
+        case .invite:
+            let membership = try await client.setMembership(op.target)
+            guard let user = membership.user, let member = op.member else { return nil }
+            return GitHubIdentity(member: member, id: user.id, ficheLogin: op.target, githubLogin: user.login)
+        case .cancelInvitation:
+            guard let id = op.group.flatMap({ Int($0) }) else {
+                throw ProviderError(provider: "github", method: "-", path: "-", status: nil, message: "no invitation id in \(op.idempotencyKey)")
+            }
+            try await client.cancelInvitation(id)
         case .remove: try await client.removeMembership(op.target)
         case .addToTeam: try await client.addToTeam(op.target, team: op.group ?? team ?? "")
         default:
             throw ProviderError(provider: "github", method: "-", path: "-", status: nil, message: "GitHub has no \(op.action.rawValue)")
         }
+        return nil
+    }
+
+    /// The Europe/Paris day of an ISO 8601 time (`2026-11-18T23:30:00Z` is the 19th in Paris).
+    static func parisDate(_ text: String) -> FicheDate? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        if let date = formatter.date(from: text) { return FicheDate.today(at: date) }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text).map { FicheDate.today(at: $0) }
     }
 }

@@ -11,6 +11,14 @@ public struct Lifecycle: Sendable, Hashable {
     public var emailSuspensionAfter = 5
     /// Email: deleted at D + 30, and only if suspended first.
     public var emailDeletionAfter = 30
+    /// GitHub organisation invitations expire 7 days after they are sent.
+    public var githubInvitationExpiry = 7
+    /// Mattermost email invitations are valid 48 hours.
+    public var mattermostInvitationExpiry = 2
+    /// An expired invitation is sent again until this many were sent; then a human decides.
+    public var invitationSends = 3
+    /// An invitation waiting this many days since the first one is listed for a human.
+    public var invitationWaitingAfter = 14
 
     public init() {}
 

@@ -17,9 +17,9 @@ public struct MattermostAccounts: Sendable {
     }
 
     /// Users and their teams, from paginated lists: O(pages) requests, not O(members).
-    /// `invited` are the usernames invited by earlier runs (from the journal): pending until
-    /// their account appears.
-    public func snapshot(into snapshot: inout ProviderSnapshot, invited: Set<String>) async throws -> [String: String] {
+    /// `sent` are the invitations of earlier runs (from `AccountMemory`), by username: they
+    /// stand until the account appears.
+    public func snapshot(into snapshot: inout ProviderSnapshot, sent: [String: Invitation]) async throws -> [String: String] {
         var ids: [String: String] = [:]
         for user in try await client.users() {
             snapshot.mattermostUsers[user.username] = []
@@ -28,7 +28,7 @@ public struct MattermostAccounts: Sendable {
         for (name, id) in teamIDs.sorted(by: { $0.key < $1.key }) {
             for user in try await client.users(inTeam: id) { snapshot.mattermostUsers[user.username, default: []].insert(name) }
         }
-        snapshot.mattermostInvitations = invited.subtracting(ids.keys)
+        snapshot.mattermostInvitations = sent.filter { ids[$0.key] == nil }
         return ids
     }
 

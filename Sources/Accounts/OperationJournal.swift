@@ -140,16 +140,6 @@ public struct OperationJournal: Sendable {
         return names
     }
 
-    /// Targets of invitations sent by earlier runs (done), for one provider.
-    public func sentInvitations(provider: AccountOperation.Provider) async throws -> Set<String> {
-        let rows = try await connection.query("""
-            SELECT DISTINCT target FROM account_operations WHERE provider = \(provider.rawValue) AND action = 'invite' AND status = 'done'
-            """, logger: logger)
-        var targets = Set<String>()
-        for try await target in rows.decode(String.self) { targets.insert(target) }
-        return targets
-    }
-
     /// Takes the run lock (one reconcile at a time), or returns `false` if a run holds it.
     public func tryLockRun() async throws -> Bool {
         let rows = try await connection.query("SELECT pg_try_advisory_lock(\(Self.runLockKey))", logger: logger)

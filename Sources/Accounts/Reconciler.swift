@@ -27,16 +27,24 @@ public struct Reconciler: Sendable {
     public func run(members: [MemberRecord], settings: AccountSettings, today: FicheDate, journal: OperationJournal,
                     only: AccountOperation.Provider? = nil, member: String? = nil, dryRun: Bool) async throws -> Outcome {
         func wanted(_ provider: AccountOperation.Provider) -> Bool { only == nil || only == provider }
+        let memory = AccountMemory(connection: journal.connection, logger: journal.logger)
         var snapshot = ProviderSnapshot()
         var mattermostIDs: [String: String] = [:]
+        /// Invitation series whose account now exists: they end.
+        var accepted: [AccountOperation.Provider: [String]] = [:]
         if let ovh, wanted(.ovh) {
             try await ovh.snapshot(into: &snapshot, suspended: try await journal.suspendedMailboxes(), lists: settings.mailingLists)
         }
         if let mattermost, wanted(.mattermost) {
-            mattermostIDs = try await mattermost.snapshot(into: &snapshot, invited: try await journal.sentInvitations(provider: .mattermost))
+            let sent = try await memory.invitations(provider: .mattermost)
+            mattermostIDs = try await mattermost.snapshot(into: &snapshot, sent: sent)
+            accepted[.mattermost] = sent.keys.filter { mattermostIDs[$0] != nil }
         }
         if let github, wanted(.github) {
-            try await github.snapshot(into: &snapshot)
+            let sent = try await memory.invitations(provider: .github)
+            snapshot.githubIdentities = try await memory.githubIdentities()
+            try await github.snapshot(into: &snapshot, sent: sent)
+            accepted[.github] = sent.keys.filter { snapshot.githubMembers[$0] != nil }
         }
         var plan = AccountPlan.make(members: members, current: snapshot, settings: settings, today: today)
         let active: Set<AccountOperation.Provider> = Set([ovh.map { _ in .ovh }, mattermost.map { _ in .mattermost }, github.map { _ in .github }]
@@ -44,15 +52,23 @@ public struct Reconciler: Sendable {
         plan.operations = plan.operations.filter { active.contains($0.provider) && (member == nil || $0.member == member) }
         plan.orphans = plan.orphans.filter { active.contains($0.provider) }
         plan.exceededLimits = plan.exceededLimits.filter { active.contains($0.provider) }
+        plan.waitingInvitations = plan.waitingInvitations.filter { active.contains($0.provider) && (member == nil || $0.member == member) }
         if member != nil { plan.exceededLimits = [] }
         if dryRun { return Outcome(plan: plan, report: nil) }
+
+        try await memory.remember(plan.learnedIdentities)
+        for (provider, targets) in accepted { try await memory.forgetInvitations(provider: provider, targets: targets) }
         let providers = self
         let ids = mattermostIDs
         let report = try await AccountApplier(journal: journal) { op in
             switch op.provider {
             case .ovh: try await providers.ovh?.perform(op)
             case .mattermost: try await providers.mattermost?.perform(op, userIDs: ids)
-            case .github: try await providers.github?.perform(op)
+            case .github:
+                if let identity = try await providers.github?.perform(op) { try await memory.remember([identity]) }
+            }
+            if op.action == .invite {
+                try await memory.rememberInvitation(provider: op.provider, target: op.target, member: op.member, on: today)
             }
         }.apply(plan)
         return Outcome(plan: plan, report: report)

@@ -95,11 +95,15 @@ struct ReconcileCommand: AsyncParsableCommand {
         let plan = outcome.plan
         if format == .json {
             struct Operation: Encodable { var provider, action, target, reason: String; var group, member: String? }
+            struct Waiting: Encodable { var provider, target, member, since: String; var sends: Int; var gaveUp: Bool }
+            struct Renamed: Encodable { var member, ficheLogin, githubLogin: String; var githubID: Int }
             struct Document: Encodable {
                 var sandbox: Bool
                 var dryRun: Bool
                 var operations: [Operation]
                 var orphans: [String]
+                var waitingInvitations: [Waiting]
+                var renamedLogins: [Renamed]
                 var summary: String
                 var done: Int?
                 var failed: [String]?
@@ -108,7 +112,15 @@ struct ReconcileCommand: AsyncParsableCommand {
                 sandbox: sandbox, dryRun: dryRun,
                 operations: plan.operations.map { Operation(provider: $0.provider.rawValue, action: $0.action.rawValue, target: $0.target,
                                                             reason: $0.reason, group: $0.group, member: $0.member) },
-                orphans: plan.orphans.map { "\($0.provider.rawValue):\($0.account)" }, summary: plan.summary,
+                orphans: plan.orphans.map { "\($0.provider.rawValue):\($0.account)" },
+                waitingInvitations: plan.waitingInvitations.map {
+                    Waiting(provider: $0.provider.rawValue, target: $0.target, member: $0.member, since: $0.since.description,
+                            sends: $0.sends, gaveUp: $0.gaveUp)
+                },
+                renamedLogins: plan.renamedLogins.map {
+                    Renamed(member: $0.member, ficheLogin: $0.ficheLogin, githubLogin: $0.githubLogin, githubID: $0.githubID)
+                },
+                summary: plan.summary,
                 done: outcome.report?.done,
                 failed: outcome.report?.failed.map { "\($0.operation.provider.rawValue) \($0.operation.action.rawValue) \($0.operation.target): \($0.lastError ?? "")" })
             return (try? jsonString(document)) ?? "{}"
@@ -124,6 +136,13 @@ struct ReconcileCommand: AsyncParsableCommand {
             }
         }
         for orphan in plan.orphans { lines.append("orphan on \(orphan.provider.rawValue): \(orphan.account) (no fiche; left as is)") }
+        for renamed in plan.renamedLogins {
+            lines.append("renamed on github: \(renamed.member)'s fiche says \(renamed.ficheLogin), the account (id \(renamed.githubID)) is now \(renamed.githubLogin) — update the fiche")
+        }
+        for waiting in plan.waitingInvitations {
+            let what = waiting.gaveUp ? "not sent again; check the fiche or ask the member" : "sent again when it expires"
+            lines.append("waiting invitation on \(waiting.provider.rawValue): \(waiting.target) (\(waiting.member)) since \(waiting.since), \(waiting.sends) sent — \(what)")
+        }
         lines.append((sandbox ? "sandbox: " : "") + plan.summary + (dryRun ? " (dry run: nothing changed)" : ""))
         if let report = outcome.report {
             lines.append("applied: \(report.done) done, \(report.failed.count) failed")

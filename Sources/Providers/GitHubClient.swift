@@ -25,10 +25,25 @@ public actor GitHubClient {
         public var id: Int
     }
 
+    /// An organisation invitation (pending, or from `failed_invitations`). Times are
+    /// ISO 8601 as GitHub sends them.
     public struct Invitation: Codable, Sendable, Equatable {
         public var id: Int
         public var login: String?
         public var email: String?
+        public var createdAt: String?
+        public var failedAt: String?
+        public var failedReason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, login, email, createdAt = "created_at", failedAt = "failed_at", failedReason = "failed_reason"
+        }
+    }
+
+    /// The answer to `PUT /orgs/{org}/memberships/{username}`: `active` or `pending`, and who.
+    public struct Membership: Codable, Sendable, Equatable {
+        public var state: String
+        public var user: Account?
     }
 
     let http: HTTPClient
@@ -52,14 +67,27 @@ public actor GitHubClient {
         try await paginate("/orgs/\(try Self.segment(org))/invitations?per_page=100")
     }
 
+    /// Invitations that failed (expired after 7 days, or refused).
+    public func failedInvitations() async throws -> [Invitation] {
+        try await paginate("/orgs/\(try Self.segment(org))/failed_invitations?per_page=100")
+    }
+
+    /// Cancels an invitation; one already gone counts as done.
+    public func cancelInvitation(_ id: Int) async throws {
+        try await call(.DELETE, "/orgs/\(try Self.segment(org))/invitations/\(id)", alreadyDone: [404])
+    }
+
     public func teamMembers(_ team: String) async throws -> [Account] {
         try await paginate("/orgs/\(try Self.segment(org))/teams/\(try Self.segment(team))/members?per_page=100")
     }
 
-    /// Invites (or keeps) a member; calling it again while an invitation is pending is harmless.
-    public func setMembership(_ login: String) async throws {
+    /// Invites (or keeps) a member; calling it again while an invitation is pending is
+    /// harmless. The answer names the account, with its immutable id.
+    @discardableResult
+    public func setMembership(_ login: String) async throws -> Membership {
         let body = try JSONSerialization.data(withJSONObject: ["role": "member"])
-        try await call(.PUT, "/orgs/\(try Self.segment(org))/memberships/\(try Self.segment(login))", body: body)
+        let answer = try await call(.PUT, "/orgs/\(try Self.segment(org))/memberships/\(try Self.segment(login))", body: body)
+        return try JSONDecoder().decode(Membership.self, from: Data(answer))
     }
 
     public func removeMembership(_ login: String) async throws {

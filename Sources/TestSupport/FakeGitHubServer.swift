@@ -5,7 +5,8 @@ import Synchronization
 
 /// A real HTTP server on 127.0.0.1 speaking GitHub's organisation-membership REST API:
 /// members (with `role=admin`), invitations, memberships (an invitation until accepted),
-/// team memberships; 100-item pages with `Link` headers; bearer-token checks; faults.
+/// team memberships; invitations that expire after 7 days into `failed_invitations` and can
+/// be cancelled; 100-item pages with `Link` headers; bearer-token checks; faults.
 public final class FakeGitHubServer: FakeProvider {
     public struct State: Sendable, Equatable, Codable {
         public init() {}
@@ -16,11 +17,44 @@ public final class FakeGitHubServer: FakeProvider {
         public var members: [String: String] = [:]
         /// Pending invitations: login → invitation id.
         public var invitations: [String: Int] = [:]
+        /// When each pending invitation was created (ISO 8601), by login.
+        public var invitationTimes: [String: String] = [:]
+        /// Expired (or refused) invitations, as `failed_invitations` lists them.
+        public var failedInvitations: [FailedInvitation] = []
         public var teams: [String: Set<String>] = [:]
         public var requests = 0
         /// Invitations sent to someone already invited or a member.
         public var repeatedInvitations = 0
+        /// Invitation notifications sent (each new invitation).
+        public var invitationsSent = 0
+        var lastInvitationID = 5_000
+
+        public init(from decoder: any Decoder) throws {
+            // Sandbox state saved by an earlier fichesync lacks the later fields.
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            users = try c.decode([String: Int].self, forKey: .users)
+            members = try c.decode([String: String].self, forKey: .members)
+            invitations = try c.decode([String: Int].self, forKey: .invitations)
+            invitationTimes = try c.decodeIfPresent([String: String].self, forKey: .invitationTimes) ?? [:]
+            failedInvitations = try c.decodeIfPresent([FailedInvitation].self, forKey: .failedInvitations) ?? []
+            teams = try c.decode([String: Set<String>].self, forKey: .teams)
+            requests = try c.decode(Int.self, forKey: .requests)
+            repeatedInvitations = try c.decode(Int.self, forKey: .repeatedInvitations)
+            invitationsSent = try c.decodeIfPresent(Int.self, forKey: .invitationsSent) ?? invitations.count
+            lastInvitationID = try c.decodeIfPresent(Int.self, forKey: .lastInvitationID) ?? 5_000 + invitations.count
+        }
     }
+
+    public struct FailedInvitation: Sendable, Equatable, Codable {
+        public var id: Int
+        public var login: String
+        public var createdAt: String
+        public var failedAt: String
+        public var failedReason: String
+    }
+
+    /// The fake's clock: invitation times, and their expiry after 7 days.
+    private let clock = Mutex(Date())
 
     public let token = "fake-github-token"
     /// When set, every valid login names an existing account (the standalone sandbox, where
@@ -66,6 +100,43 @@ public final class FakeGitHubServer: FakeProvider {
         state.withLock { s in
             for login in s.invitations.keys { s.members[login] = "member" }
             s.invitations = [:]
+            s.invitationTimes = [:]
+        }
+    }
+
+    /// Sets the fake's clock (invitations are dated by it and expire 7 days later).
+    public func setClock(_ date: Date) { clock.withLock { $0 = date } }
+
+    /// A user renames their account: same id, new login, everywhere.
+    public func renameUser(_ old: String, to new: String) {
+        let (old, new) = (old.lowercased(), new.lowercased())
+        state.withLock { s in
+            guard let id = s.users.removeValue(forKey: old) else { return }
+            s.users[new] = id
+            if let role = s.members.removeValue(forKey: old) { s.members[new] = role }
+            if let invitation = s.invitations.removeValue(forKey: old) { s.invitations[new] = invitation }
+            if let time = s.invitationTimes.removeValue(forKey: old) { s.invitationTimes[new] = time }
+            for team in s.teams.keys where s.teams[team]?.remove(old) != nil { s.teams[team]?.insert(new) }
+        }
+    }
+
+    static func iso(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+
+    /// GitHub moves an invitation not accepted within 7 days to the failed ones.
+    private func expireInvitations(_ s: inout State) {
+        let now = clock.withLock { $0 }
+        let formatter = ISO8601DateFormatter()
+        for (login, time) in s.invitationTimes {
+            guard let created = formatter.date(from: time), now.timeIntervalSince(created) >= 7 * 86_400,
+                  let id = s.invitations.removeValue(forKey: login) else { continue }
+            s.invitationTimes[login] = nil
+            s.failedInvitations.append(FailedInvitation(id: id, login: login, createdAt: time,
+                                                        failedAt: Self.iso(created.addingTimeInterval(7 * 86_400)),
+                                                        failedReason: "Invitation expired"))
         }
     }
 
@@ -93,8 +164,20 @@ public final class FakeGitHubServer: FakeProvider {
         guard r.count >= 3, r[0] == "orgs", r[1] == organization else {
             return FakeReply(status: .notFound, json: ["message": "Not Found"])
         }
+        let now = Self.iso(clock.withLock { $0 })
         return state.withLock { s -> FakeReply in
-            func account(_ login: String) -> [String: Any] { ["login": login, "id": s.users[login] ?? 0, "type": "User"] }
+            expireInvitations(&s)
+            func account(_ login: String) -> [String: Any] {
+                let id = s.users[login] ?? 0
+                return ["login": login, "id": id, "node_id": "U_\(id)", "type": "User", "site_admin": false,
+                        "url": "\(request.base)/users/\(login)", "html_url": "https://github.com/\(login)"]
+            }
+            func invitation(id: Int, login: String, created: String, failedAt: String? = nil, reason: String? = nil) -> [String: Any] {
+                ["id": id, "node_id": "OI_\(id)", "login": login, "email": NSNull(), "role": "direct_member", "created_at": created,
+                 "failed_at": failedAt ?? NSNull(), "failed_reason": reason ?? NSNull(), "team_count": 0,
+                 "inviter": ["login": "fichesync-bot", "id": 1, "type": "User"], "invitation_source": "member",
+                 "invitation_teams_url": "\(request.base)/organizations/1/invitations/\(id)/teams"]
+            }
             switch (request.method, Array(r.dropFirst(2))) {
             case (.GET, ["members"]):
                 let role = request.query["role"] ?? "all"
@@ -102,17 +185,39 @@ public final class FakeGitHubServer: FakeProvider {
                 return page(logins, request, account)
             case (.GET, ["invitations"]):
                 let pending = s.invitations.sorted { $0.key < $1.key }
-                return page(pending, request) { ["id": $0.value, "login": $0.key, "role": "direct_member"] }
+                return page(pending, request) { invitation(id: $0.value, login: $0.key, created: s.invitationTimes[$0.key] ?? now) }
+            case (.GET, ["failed_invitations"]):
+                return page(s.failedInvitations, request) {
+                    invitation(id: $0.id, login: $0.login, created: $0.createdAt, failedAt: $0.failedAt, reason: $0.failedReason)
+                }
+            case (.DELETE, let p) where p.count == 2 && p[0] == "invitations":
+                guard let login = s.invitations.first(where: { String($0.value) == p[1] })?.key else {
+                    return FakeReply(status: .notFound, json: ["message": "Not Found"])
+                }
+                s.invitations[login] = nil
+                s.invitationTimes[login] = nil
+                return FakeReply(status: .noContent, json: [String: Any]())
             case (.PUT, let p) where p.count == 2 && p[0] == "memberships":
                 let login = p[1]
                 if everyLoginExists && s.users[login] == nil { s.users[login] = 1_000 + s.users.count }
                 guard s.users[login] != nil else { return FakeReply(status: .notFound, json: ["message": "Not Found"]) }
-                if let role = s.members[login] {
-                    return FakeReply(status: .ok, json: ["state": "active", "role": role])
+                func membership(_ state: String, _ role: String) -> FakeReply {
+                    FakeReply(status: .ok, json: ["state": state, "role": role, "url": "\(request.base)\(request.path)",
+                                                  "organization_url": "\(request.base)/orgs/\(organization)",
+                                                  "organization": ["login": organization, "id": 1], "user": account(login)])
                 }
-                if s.invitations[login] != nil { s.repeatedInvitations += 1 } else { s.invitations[login] = 5_000 + s.invitations.count }
-                return FakeReply(status: .ok, json: ["state": "pending", "role": "member"])
+                if let role = s.members[login] { return membership("active", role) }
+                if s.invitations[login] != nil {
+                    s.repeatedInvitations += 1
+                } else {
+                    s.lastInvitationID += 1
+                    s.invitations[login] = s.lastInvitationID
+                    s.invitationTimes[login] = now
+                    s.invitationsSent += 1
+                }
+                return membership("pending", "member")
             case (.DELETE, let p) where p.count == 2 && p[0] == "memberships":
+                s.invitationTimes[p[1]] = nil
                 guard s.members.removeValue(forKey: p[1]) != nil || s.invitations.removeValue(forKey: p[1]) != nil else {
                     return FakeReply(status: .notFound, json: ["message": "Not Found"])
                 }

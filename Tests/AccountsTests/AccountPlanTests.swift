@@ -20,7 +20,7 @@ import Testing
             snapshot.mailboxes[id] = .init(suspended: suspended)
             snapshot.mattermostUsers[id] = ["community"]
         }
-        snapshot.githubMembers = Set(logins)
+        snapshot.githubMembers = Dictionary(uniqueKeysWithValues: logins.enumerated().map { ($1, 100 + $0) })
         snapshot.githubTeamMembers = Set(logins)
         snapshot.mailingLists["set-aides-jeunes"] = Set(ids.map { "\($0)@beta.gouv.fr" })
         return snapshot
@@ -81,7 +81,7 @@ import Testing
     @Test func extendedMissionReactivates() {
         var current = Self.provisioned(suspended: true)
         current.mattermostUsers["jeanne.dupont"] = ["alumni"]
-        current.githubMembers = []
+        current.githubMembers = [:]
         let plan = AccountPlan.make(members: [Self.member(end: Self.end.adding(days: 90))], current: current,
                                     settings: Self.settings, today: Self.end.adding(days: 10))
         #expect(actions(plan) == [
@@ -97,7 +97,7 @@ import Testing
         let today = Self.end.adding(days: -10)
         let plan = AccountPlan.make(members: members, current: ProviderSnapshot(), settings: Self.settings, today: today)
         #expect(plan.summary == "91 to create, 30 to update, 0 to suspend, 0 to delete")
-        let after = simulate(plan, on: ProviderSnapshot())
+        let after = simulate(plan, on: ProviderSnapshot(), today: today)
         let second = AccountPlan.make(members: members, current: after, settings: Self.settings, today: today)
         // Invitations are pending (present); team memberships follow once they are accepted.
         #expect(second.operations.isEmpty, "\(actions(second))")
@@ -107,8 +107,8 @@ import Testing
     /// Pending invitations count as present: nobody is invited twice.
     @Test func pendingInvitationsAreNotRepeated() {
         var current = ProviderSnapshot()
-        current.githubInvitations = ["jdupont"]
-        current.mattermostInvitations = ["jeanne.dupont"]
+        current.githubInvitations = ["jdupont": Invitation(id: 7, sentOn: Self.end.adding(days: -6))]
+        current.mattermostInvitations = ["jeanne.dupont": Invitation(sentOn: Self.end.adding(days: -1))]
         let plan = AccountPlan.make(members: [Self.member()], current: current, settings: Self.settings, today: Self.end)
         #expect(!plan.operations.contains { $0.action == .invite })
     }
@@ -197,7 +197,7 @@ import Testing
 }
 
 /// Applies a plan to a snapshot the way the providers would (invitations stay pending).
-func simulate(_ plan: AccountPlan, on snapshot: ProviderSnapshot) -> ProviderSnapshot {
+func simulate(_ plan: AccountPlan, on snapshot: ProviderSnapshot, today: FicheDate) -> ProviderSnapshot {
     var s = snapshot
     for op in plan.operations {
         let local = String(op.target.prefix { $0 != "@" })
@@ -208,12 +208,12 @@ func simulate(_ plan: AccountPlan, on snapshot: ProviderSnapshot) -> ProviderSna
         case (.ovh, .createList): s.mailingLists[op.target] = []
         case (.ovh, .subscribe): s.mailingLists[op.group ?? "", default: []].insert(op.target)
         case (.ovh, .unsubscribe): s.mailingLists[op.group ?? ""]?.remove(op.target)
-        case (.mattermost, .invite): s.mattermostInvitations.insert(op.target)
+        case (.mattermost, .invite): s.mattermostInvitations[op.target] = Invitation(sentOn: today)
         case (.mattermost, .addToTeam): s.mattermostUsers[op.target, default: []].insert(op.group ?? "")
         case (.mattermost, .removeFromTeam): s.mattermostUsers[op.target]?.remove(op.group ?? "")
-        case (.github, .invite): s.githubInvitations.insert(op.target)
+        case (.github, .invite): s.githubInvitations[op.target] = Invitation(id: 1, sentOn: today)
         case (.github, .addToTeam): s.githubTeamMembers.insert(op.target)
-        case (.github, .remove): s.githubMembers.remove(op.target)
+        case (.github, .remove): s.githubMembers[op.target] = nil
         default: break
         }
     }

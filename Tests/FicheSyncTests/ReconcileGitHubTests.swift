@@ -10,14 +10,13 @@ import TestSupport
 @Suite struct ReconcileGitHubTests {
     static func run(_ server: FakeGitHubServer, _ journal: OperationJournal, members: [MemberRecord],
                     today: FicheDate) async throws -> (AccountPlan, AccountApplier.Report) {
+        server.setClock(noonInParis(today))
         let client = GitHubClient(http: .shared, credentials: server.credentials, policy: ReconcileOVHTests.fastPolicy)
         let accounts = GitHubAccounts(client: client, team: "community")
-        var snapshot = ProviderSnapshot()
-        try await accounts.snapshot(into: &snapshot)
-        var plan = AccountPlan.make(members: members, current: snapshot,
-                                    settings: AccountSettings(domain: "beta.gouv.fr", githubTeam: "community"), today: today)
-        plan.operations = plan.operations.filter { $0.provider == .github }
-        return (plan, try await AccountApplier(journal: journal) { try await accounts.perform($0) }.apply(plan))
+        let outcome = try await Reconciler(ovh: nil, mattermost: nil, github: accounts)
+            .run(members: members, settings: AccountSettings(domain: "beta.gouv.fr", githubTeam: "community"), today: today,
+                 journal: journal, dryRun: false)
+        return (outcome.plan, try #require(outcome.report))
     }
 
     /// Active members are invited once (pending invitations count as present), a login that
@@ -55,6 +54,86 @@ import TestSupport
             _ = try? await Self.run(server, journal, members: members, today: today)
             _ = try? await Self.run(server, journal, members: members, today: today)
             #expect(server.snapshot.teams["community"] == Set(activeLogins).subtracting([missing]))
+        }
+        try await server.stop()
+    }
+
+    static func noonInParis(_ day: FicheDate) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .europeParis
+        return calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12)) ?? Date()
+    }
+
+    static let jeanne = MemberRecord(id: "jeanne.dupont", fullname: "Jeanne Dupont", memberType: .beta, githubLogin: "jdupont",
+                                     missions: [.init(start: FicheDate(year: 2026, month: 1, day: 1)!, end: FicheDate(year: 2027, month: 1, day: 31)!)],
+                                     startupsByMission: [["aides-jeunes"]])
+
+    /// Her GitHub id is learned from the invitation's answer; she accepts, then renames her
+    /// account: no invitation to the old login, no orphan, the rename reported; when she
+    /// leaves, the account is removed under its new name.
+    @Test func renamedAccountIsFollowedByItsID() async throws {
+        let server = try await FakeGitHubServer.start()
+        server.addUsers(["jdupont"])
+        let id = try #require(server.snapshot.users["jdupont"])
+        let today = FicheDate(year: 2026, month: 11, day: 25)!
+        try await TestDatabase.with { databases async throws in
+            let journal = OperationJournal(connection: databases[0].connection, logger: TestDatabase.logger)
+            let memory = AccountMemory(connection: databases[0].connection, logger: TestDatabase.logger)
+            let first = try await Self.run(server, journal, members: [Self.jeanne], today: today)
+            #expect(first.0.operations.map(\.action) == [.invite])
+            #expect(try await memory.githubIdentities()["jeanne.dupont"]?.id == id)
+
+            server.acceptInvitations()
+            server.renameUser("jdupont", to: "Jeanne-D")
+            let (plan, report) = try await Self.run(server, journal, members: [Self.jeanne], today: today)
+            #expect(plan.operations.map { "\($0.action.rawValue) \($0.target)" } == ["add-to-team jeanne-d"])
+            #expect(plan.renamedLogins.map(\.githubLogin) == ["jeanne-d"])
+            #expect(plan.orphans.isEmpty)
+            #expect(report.failed.isEmpty)
+            #expect(try await Self.run(server, journal, members: [Self.jeanne], today: today).0.operations.isEmpty)
+
+            let left = FicheDate(year: 2027, month: 2, day: 3)!
+            let removal = try await Self.run(server, journal, members: [Self.jeanne], today: left).0
+            #expect(removal.operations.map { "\($0.action.rawValue) \($0.target)" } == ["remove jeanne-d"])
+            #expect(server.snapshot.members.isEmpty)
+            #expect(server.snapshot.repeatedInvitations == 0)
+        }
+        try await server.stop()
+    }
+
+    /// An invitation not accepted in 7 days expires (GitHub moves it to the failed ones): it
+    /// is cancelled and sent again, three times in all; then it waits for a human, listed.
+    @Test func expiredInvitationsAreSentAgainThenListed() async throws {
+        let server = try await FakeGitHubServer.start()
+        server.addUsers(["jdupont"])
+        let day0 = FicheDate(year: 2026, month: 11, day: 2)!
+        try await TestDatabase.with { databases async throws in
+            let journal = OperationJournal(connection: databases[0].connection, logger: TestDatabase.logger)
+            func run(_ days: Int) async throws -> AccountPlan {
+                let (plan, report) = try await Self.run(server, journal, members: [Self.jeanne], today: day0.adding(days: days))
+                #expect(report.failed.isEmpty, "\(report.failed)")
+                return plan
+            }
+            #expect(try await run(0).operations.map(\.action) == [.invite])
+            #expect(try await run(3).operations.isEmpty, "pending: not sent again")
+            let resent = try await run(8)
+            #expect(resent.operations.map(\.action) == [.cancelInvitation, .invite])
+            #expect(resent.operations.last?.reason.contains("failed; sent again (2 of 3)") == true)
+            #expect(server.snapshot.failedInvitations.count == 1)
+            let third = try await run(16)
+            #expect(third.operations.map(\.action) == [.cancelInvitation, .invite])
+            #expect(third.waitingInvitations.map(\.gaveUp) == [false], "waiting since day 0: listed")
+            let last = try await run(24)
+            #expect(last.operations.isEmpty)
+            #expect(last.waitingInvitations == [WaitingInvitation(provider: .github, target: "jdupont", member: "jeanne.dupont",
+                                                                  since: day0, sends: 3, gaveUp: true)])
+            #expect(server.snapshot.invitationsSent == 3)
+
+            // She finally accepts a new invitation sent by hand: the series ends.
+            server.addMember("jdupont")
+            _ = try await run(25)
+            let memory = AccountMemory(connection: databases[0].connection, logger: TestDatabase.logger)
+            #expect(try await memory.invitations(provider: .github).isEmpty)
         }
         try await server.stop()
     }

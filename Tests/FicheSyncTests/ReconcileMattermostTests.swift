@@ -16,12 +16,9 @@ import TestSupport
         let client = MattermostClient(http: .shared, credentials: server.credentials, policy: ReconcileOVHTests.fastPolicy)
         let accounts = MattermostAccounts(client: client, teamIDs: ["community": server.communityTeamID, "alumni": server.alumniTeamID],
                                           domain: "beta.gouv.fr")
-        var snapshot = ProviderSnapshot()
-        let ids = try await accounts.snapshot(into: &snapshot, invited: try await journal.sentInvitations(provider: .mattermost))
-        var plan = AccountPlan.make(members: members, current: snapshot, settings: settings, today: today)
-        plan.operations = plan.operations.filter { $0.provider == .mattermost }
-        let report = try await AccountApplier(journal: journal) { try await accounts.perform($0, userIDs: ids) }.apply(plan)
-        return (plan, report)
+        let outcome = try await Reconciler(ovh: nil, mattermost: accounts, github: nil)
+            .run(members: members, settings: settings, today: today, journal: journal, dryRun: false)
+        return (outcome.plan, try #require(outcome.report))
     }
 
     @Test func invitationsThenAlumniMove() async throws {

@@ -1,0 +1,69 @@
+import FicheSync
+import Logging
+import PostgresNIO
+
+/// What fichesync remembers about provider accounts that the providers cannot tell it:
+/// members' GitHub identities (immutable ids) and the invitations it sent.
+public struct AccountMemory: Sendable {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    public init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// GitHub identities by member id.
+    public func githubIdentities() async throws -> [String: GitHubIdentity] {
+        let rows = try await connection.query("SELECT member, github_id, fiche_login, github_login FROM github_identities", logger: logger)
+        var identities: [String: GitHubIdentity] = [:]
+        for try await (member, id, ficheLogin, githubLogin) in rows.decode((String, Int64, String, String).self) {
+            identities[member] = GitHubIdentity(member: member, id: Int(id), ficheLogin: ficheLogin, githubLogin: githubLogin)
+        }
+        return identities
+    }
+
+    public func remember(_ identities: [GitHubIdentity]) async throws {
+        for identity in identities {
+            try await connection.query("""
+                INSERT INTO github_identities (member, github_id, fiche_login, github_login)
+                VALUES (\(identity.member), \(Int64(identity.id)), \(identity.ficheLogin), \(identity.githubLogin))
+                ON CONFLICT (member) DO UPDATE SET github_id = excluded.github_id, fiche_login = excluded.fiche_login,
+                    github_login = excluded.github_login, updated_at = now()
+                """, logger: logger)
+        }
+    }
+
+    /// The invitation series fichesync sent for one provider, by target.
+    public func invitations(provider: AccountOperation.Provider) async throws -> [String: Invitation] {
+        let rows = try await connection.query("""
+            SELECT target, first_sent_on::text, last_sent_on::text, sends FROM account_invitations WHERE provider = \(provider.rawValue)
+            """, logger: logger)
+        var invitations: [String: Invitation] = [:]
+        for try await (target, first, last, sends) in rows.decode((String, String, String, Int).self) {
+            guard let first = FicheDate(iso: first), let last = FicheDate(iso: last) else { continue }
+            invitations[target] = Invitation(sentOn: last, firstSentOn: first, sends: sends)
+        }
+        return invitations
+    }
+
+    /// One more invitation of a series sent on `day`.
+    public func rememberInvitation(provider: AccountOperation.Provider, target: String, member: String?, on day: FicheDate) async throws {
+        let date = day.description
+        try await connection.query("""
+            INSERT INTO account_invitations (provider, target, member, first_sent_on, last_sent_on, sends)
+            VALUES (\(provider.rawValue), \(target), \(member), \(date)::date, \(date)::date, 1)
+            ON CONFLICT (provider, target) DO UPDATE SET last_sent_on = excluded.last_sent_on,
+                sends = account_invitations.sends + 1, member = excluded.member
+            """, logger: logger)
+    }
+
+    /// Series whose account now exists end: a later invitation starts a new one.
+    public func forgetInvitations(provider: AccountOperation.Provider, targets: some Collection<String>) async throws {
+        guard !targets.isEmpty else { return }
+        let list = Array(targets)
+        try await connection.query("""
+            DELETE FROM account_invitations WHERE provider = \(provider.rawValue) AND target = ANY(\(list))
+            """, logger: logger)
+    }
+}
