@@ -11,11 +11,12 @@ public struct AccountOperation: Hashable, Sendable, Comparable, Codable {
     /// What to do. The order of the cases is the order of application within a provider:
     /// creations before memberships, removals last.
     public enum Action: String, Hashable, Sendable, Codable, CaseIterable, Comparable {
-        case create, reactivate, cancelInvitation = "cancel-invitation", invite, addToTeam = "add-to-team", createList = "create-list", subscribe
-        case unsubscribe, removeFromTeam = "remove-from-team", suspend, remove, delete
+        case create, reactivate, createRedirection = "create-redirection", cancelInvitation = "cancel-invitation", invite
+        case addToTeam = "add-to-team", createList = "create-list", subscribe
+        case unsubscribe, removeFromTeam = "remove-from-team", suspend, remove, deleteRedirection = "delete-redirection", delete
 
         /// Removals and suspensions: what the deletion limit counts.
-        public var isDestructive: Bool { [.suspend, .remove, .delete, .removeFromTeam].contains(self) }
+        public var isDestructive: Bool { [.suspend, .remove, .deleteRedirection, .delete, .removeFromTeam].contains(self) }
 
         public static func < (lhs: Action, rhs: Action) -> Bool {
             allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0

@@ -11,6 +11,9 @@ public struct AccountPlan: Hashable, Sendable {
     public var exceededLimits: [ExceededLimit]
     /// Invitations never accepted for long, or sent as many times as allowed: for a human.
     public var waitingInvitations: [WaitingInvitation]
+    /// Active members who should get a redirection (attributaires) but have no address to
+    /// send it to yet: `fichesync redirect ID ADDRESS` gives one.
+    public var membersWithoutAddress: [String]
     /// GitHub accounts renamed since the fiche was written (recognised by their id).
     public var renamedLogins: [RenamedLogin]
     /// GitHub identities seen in this snapshot that fichesync did not know yet (or that
@@ -32,8 +35,9 @@ public struct AccountPlan: Hashable, Sendable {
     }
 
     public init(operations: [AccountOperation], orphans: [Orphan] = [], exceededLimits: [ExceededLimit] = [],
-                waitingInvitations: [WaitingInvitation] = [], renamedLogins: [RenamedLogin] = [],
-                learnedIdentities: [GitHubIdentity] = []) {
+                waitingInvitations: [WaitingInvitation] = [], membersWithoutAddress: [String] = [],
+                renamedLogins: [RenamedLogin] = [], learnedIdentities: [GitHubIdentity] = []) {
+        self.membersWithoutAddress = membersWithoutAddress
         self.operations = operations
         self.orphans = orphans
         self.exceededLimits = exceededLimits
@@ -44,8 +48,8 @@ public struct AccountPlan: Hashable, Sendable {
 
     /// `N to create, M to update, K to suspend, D to delete`
     public var summary: String {
-        let creates = operations.count { [.create, .invite, .createList].contains($0.action) }
-        let deletes = operations.count { [.delete, .remove].contains($0.action) }
+        let creates = operations.count { [.create, .createRedirection, .invite, .createList].contains($0.action) }
+        let deletes = operations.count { [.delete, .deleteRedirection, .remove].contains($0.action) }
         let suspends = operations.count { $0.action == .suspend }
         let updates = operations.count - creates - deletes - suspends
         return "\(creates) to create, \(updates) to update, \(suspends) to suspend, \(deletes) to delete"
@@ -69,7 +73,8 @@ public struct AccountPlan: Hashable, Sendable {
         planner.findOrphans()
 
         var plan = AccountPlan(operations: planner.operations.sorted(), orphans: planner.orphans.sorted(),
-                               waitingInvitations: planner.waiting.sorted(), renamedLogins: planner.renamed.sorted(),
+                               waitingInvitations: planner.waiting.sorted(), membersWithoutAddress: planner.withoutAddress.sorted(),
+                               renamedLogins: planner.renamed.sorted(),
                                learnedIdentities: planner.learned.sorted { $0.member < $1.member })
         // The deletion limit, per provider.
         let accounts: [AccountOperation.Provider: Int] = [

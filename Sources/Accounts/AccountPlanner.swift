@@ -14,6 +14,7 @@ struct AccountPlanner {
     var orphans: [AccountPlan.Orphan] = []
     var waiting: [WaitingInvitation] = []
     var renamed: [RenamedLogin] = []
+    var withoutAddress: [String] = []
     var learned: [GitHubIdentity] = []
     /// Organisation logins that are some member's account.
     var claimedLogins: Set<String> = []
@@ -57,6 +58,36 @@ struct AccountPlanner {
             } else if days >= lifecycle.emailSuspensionAfter && mailbox?.suspended == false {
                 add(.ovh, .suspend, address, member: member.id,
                     "left on \(end), \(days) days ago (suspended after \(lifecycle.emailSuspensionAfter))")
+            }
+        default: break
+        }
+        planRedirection(member, phase)
+    }
+
+    /// Redirections: an attributaire's mail (or anyone's who asked) goes to the address
+    /// given for them. Without an address, an existing redirection — made by the replaced
+    /// system, which kept addresses outside the fiches — is kept as it is. Deleted with the
+    /// mailbox, at D+30.
+    private mutating func planRedirection(_ member: MemberRecord, _ phase: Lifecycle.Phase) {
+        let address = "\(member.id)@\(settings.domain)"
+        let end = member.endDate.map(\.description) ?? "?"
+        let existing = current.redirections[member.id] ?? []
+        switch phase {
+        case .active:
+            if let to = member.redirectTo?.lowercased() {
+                if !existing.contains(where: { $0.to.lowercased() == to }) {
+                    add(.ovh, .createRedirection, address, group: to, member: member.id, "active until \(end), mail goes to \(to)")
+                }
+                for other in existing where other.to.lowercased() != to && mayRemove(member.id) {
+                    add(.ovh, .deleteRedirection, address, group: other.id, member: member.id, "redirected to \(to) now, not \(other.to)")
+                }
+            } else if member.memberType == .attributaire && existing.isEmpty {
+                withoutAddress.append(member.id)
+            }
+        case .departed(let days) where days >= lifecycle.emailDeletionAfter && mayRemove(member.id):
+            for redirection in existing {
+                add(.ovh, .deleteRedirection, address, group: redirection.id, member: member.id,
+                    "left on \(end), \(days) days ago (deleted after \(lifecycle.emailDeletionAfter))")
             }
         default: break
         }

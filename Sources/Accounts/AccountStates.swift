@@ -18,6 +18,10 @@ public struct AccountState: Sendable, Equatable, Codable {
             switch (op.provider, op.action) {
             case ("ovh", "create"): if done { email = "EMAIL_ACTIVE" } else if open { email = "EMAIL_CREATION_PENDING" }
             case ("ovh", "reactivate"): if done { email = "EMAIL_ACTIVE" } else if open { email = "EMAIL_RECREATION_PENDING" }
+            case ("ovh", "create-redirection"):
+                if email == "EMAIL_UNSET" || email.hasPrefix("EMAIL_REDIRECTION") || email == "EMAIL_DELETED" {
+                    if done { email = "EMAIL_REDIRECTION_ACTIVE" } else if open { email = "EMAIL_REDIRECTION_PENDING" }
+                }
             case ("ovh", "suspend"): if done { email = "EMAIL_SUSPENDED" }
             case ("ovh", "delete"): if done { email = "EMAIL_DELETED" }
             case ("mattermost", "invite"): if done { mattermost = "invited" } else if open { mattermost = "invitation pending" }

@@ -11,6 +11,9 @@ public struct MemberRecord: Hashable, Sendable {
     public var missions: [Span]
     /// Startups of missions not ended on the day planned (for `set-<startup>` lists).
     public var startupsByMission: [[String]]
+    /// Where this member's mail is redirected, when someone gave an address (the fiches hold
+    /// none): attributaires get a redirection instead of a mailbox, others one on request.
+    public var redirectTo: String?
 
     public struct Span: Hashable, Sendable {
         public var start: FicheDate
@@ -23,7 +26,8 @@ public struct MemberRecord: Hashable, Sendable {
     }
 
     public init(id: String, fullname: String, memberType: MemberType? = nil, githubLogin: String? = nil,
-                missions: [Span], startupsByMission: [[String]] = []) {
+                missions: [Span], startupsByMission: [[String]] = [], redirectTo: String? = nil) {
+        self.redirectTo = redirectTo
         self.id = id
         self.fullname = fullname
         self.memberType = memberType

@@ -6,10 +6,14 @@ extension MemberRecord {
     /// Every member of the synced database, as planning needs them.
     public static func load(from connection: PostgresConnection, logger: Logger) async throws -> [MemberRecord] {
         var members: [String: MemberRecord] = [:]
-        let authors = try await connection.query("SELECT id, fullname, member_type, github FROM authors", logger: logger)
-        for try await (id, fullname, memberType, github) in authors.decode((String, String, String?, String?).self) {
+        let authors = try await connection.query("""
+            SELECT a.id, a.fullname, a.member_type, a.github, r.address
+            FROM authors a LEFT JOIN email_redirection_targets r ON r.member = a.id
+            """, logger: logger)
+        for try await (id, fullname, memberType, github, redirectTo) in authors.decode((String, String, String?, String?, String?).self) {
             members[id] = MemberRecord(id: id, fullname: fullname, memberType: memberType.flatMap(MemberType.init(rawValue:)),
-                                       githubLogin: github.flatMap { Validator.isValidGitHubLogin($0) ? $0 : nil }, missions: [])
+                                       githubLogin: github.flatMap { Validator.isValidGitHubLogin($0) ? $0 : nil }, missions: [],
+                                       redirectTo: redirectTo)
         }
         let missions = try await connection.query("""
             SELECT m.author_id, m.start_date::text, m.end_date::text,

@@ -4,6 +4,8 @@
 public struct ProviderSnapshot: Hashable, Sendable {
     /// OVH mailboxes by local part (`jeanne.dupont`), with whether fichesync suspended it.
     public var mailboxes: [String: Mailbox] = [:]
+    /// OVH redirections from addresses of the domain, by local part.
+    public var redirections: [String: [Redirection]] = [:]
     /// OVH mailing lists (`set-<startup>`) and their subscriber addresses.
     public var mailingLists: [String: Set<String>] = [:]
     /// Mattermost users by username, with the teams they are in.
@@ -24,6 +26,16 @@ public struct ProviderSnapshot: Hashable, Sendable {
     public struct Mailbox: Hashable, Sendable {
         public var suspended: Bool
         public init(suspended: Bool) { self.suspended = suspended }
+    }
+
+    public struct Redirection: Hashable, Sendable, Codable {
+        /// OVH's id, what deleting it needs.
+        public var id: String
+        public var to: String
+        public init(id: String, to: String) {
+            self.id = id
+            self.to = to
+        }
     }
 
     public init() {}

@@ -131,6 +131,23 @@ public struct Validator: Sendable {
         return bytes[1..<(bytes.count - 1)].contains(UInt8(ascii: "."))
     }
 
+    /// An address fichesync may send mail to or redirect to: plain ASCII `local@domain`, a
+    /// dotted domain, no quoting, comments or spaces (nothing that could smuggle a second
+    /// header, path segment or JSON field).
+    public static func isValidEmailAddress(_ address: String) -> Bool {
+        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+        guard address.utf8.count <= 254, parts.count == 2 else { return false }
+        let local = parts[0], domain = parts[1]
+        let localAllowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-")
+        guard (1...64).contains(local.utf8.count), local.allSatisfy(localAllowed.contains),
+              local.first != ".", local.last != ".", !local.contains("..") else { return false }
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        let labelAllowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+        return labels.count >= 2 && labels.allSatisfy {
+            (1...63).contains($0.utf8.count) && $0.allSatisfy(labelAllowed.contains) && $0.first != "-" && $0.last != "-"
+        }
+    }
+
     /// GitHub's login rule: 1–39 characters, ASCII letters, digits and hyphens, no hyphen
     /// first or last, no two hyphens in a row.
     public static func isValidGitHubLogin(_ login: String) -> Bool {

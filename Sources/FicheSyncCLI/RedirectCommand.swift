@@ -1,0 +1,67 @@
+import ArgumentParser
+import FicheSync
+import Foundation
+import PostgresNIO
+
+struct RedirectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "redirect",
+        abstract: "Show, set or clear where a member's mail is redirected.",
+        discussion: """
+        The fiches hold no personal address. Attributaires get a redirection of \
+        <id>@SECRETARIAT_DOMAIN instead of a mailbox, other members one when they ask; the next \
+        `fichesync reconcile` creates it on OVH (and deletes one to an older address). Without an \
+        address, an existing redirection is left as it is, and active attributaires are listed by \
+        reconcile as waiting for one.
+        """
+    )
+
+    @Argument(help: "The member's id (firstname.lastname).")
+    var id: String
+
+    @Argument(help: "The address to redirect to (omit to show the current one).")
+    var address: String?
+
+    @Flag(help: "Forget the address (redirections already on OVH are then left as they are).")
+    var clear = false
+
+    func validate() throws {
+        guard Validator.isValidAuthorID(id) else { throw ValidationError("\"\(id)\" is not a member id (firstname.lastname)") }
+        if let address, !Validator.isValidEmailAddress(address) {
+            throw ValidationError("\"\(address)\" is not an email address fichesync can redirect to")
+        }
+        if address != nil && clear { throw ValidationError("give an address or --clear, not both") }
+        let domain = ProcessInfo.processInfo.environment["SECRETARIAT_DOMAIN"].flatMap { $0.isEmpty ? nil : $0 } ?? "beta.gouv.fr"
+        if let address, address.lowercased() == "\(id)@\(domain)".lowercased() {
+            throw ValidationError("\(address) would redirect to itself")
+        }
+    }
+
+    func run() async throws {
+        // `nil`: no such member.
+        let message = try await Environment.withDatabase { database -> String? in
+            let connection = database.connection, logger = Environment.logger
+            var known = false
+            for try await _ in try await connection.query("SELECT 1 FROM authors WHERE id = \(id)", logger: logger).decode(Int.self) {
+                known = true
+            }
+            guard known else { return nil }
+            if clear {
+                try await connection.query("DELETE FROM email_redirection_targets WHERE member = \(id)", logger: logger)
+                return "\(id): no redirection address"
+            }
+            if let address {
+                try await connection.query("""
+                    INSERT INTO email_redirection_targets (member, address) VALUES (\(id), \(address))
+                    ON CONFLICT (member) DO UPDATE SET address = excluded.address, updated_at = now()
+                    """, logger: logger)
+                return "\(id): mail redirected to \(address) from the next reconcile"
+            }
+            let rows = try await connection.query("SELECT address FROM email_redirection_targets WHERE member = \(id)", logger: logger)
+            for try await address in rows.decode(String.self) { return "\(id): \(address)" }
+            return "\(id): no redirection address"
+        }
+        guard let message else { fail("no member \(id) in the synced fiches (run `fichesync sync` first)") }
+        print(message)
+    }
+}
