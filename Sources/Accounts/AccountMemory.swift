@@ -34,6 +34,27 @@ public struct AccountMemory: Sendable {
         }
     }
 
+    /// OVH redirections read by earlier runs in the last week, by id.
+    public func ovhRedirections() async throws -> [String: OVHRedirection] {
+        let rows = try await connection.query("""
+            SELECT id, from_address, to_address FROM ovh_redirections WHERE read_at > now() - interval '7 days'
+            """, logger: logger)
+        var redirections: [String: OVHRedirection] = [:]
+        for try await (id, from, to) in rows.decode((String, String, String).self) { redirections[id] = OVHRedirection(from: from, to: to) }
+        return redirections
+    }
+
+    /// Forgets redirections OVH no longer lists and remembers those read for the first time.
+    public func updateOVHRedirections(listed: [String], new: [String: OVHRedirection]) async throws {
+        try await connection.query("DELETE FROM ovh_redirections WHERE NOT (id = ANY(\(listed)))", logger: logger)
+        for (id, redirection) in new {
+            try await connection.query("""
+                INSERT INTO ovh_redirections (id, from_address, to_address) VALUES (\(id), \(redirection.from), \(redirection.to))
+                ON CONFLICT (id) DO UPDATE SET from_address = excluded.from_address, to_address = excluded.to_address, read_at = now()
+                """, logger: logger)
+        }
+    }
+
     /// The invitation series fichesync sent for one provider, by target.
     public func invitations(provider: AccountOperation.Provider) async throws -> [String: Invitation] {
         let rows = try await connection.query("""

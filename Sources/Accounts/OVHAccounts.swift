@@ -10,16 +10,43 @@ public struct OVHAccounts: Sendable {
         self.domain = domain
     }
 
-    /// Mailboxes and `set-` lists as they are now: one request per list, not per member.
-    /// `suspended` comes from the journal (OVH cannot tell a suspended mailbox apart).
-    public func snapshot(into snapshot: inout ProviderSnapshot, suspended: Set<String>, lists: Bool = true) async throws {
+    /// What OVH redirections a snapshot read: the ids listed now, and the ones read anew
+    /// (to remember: a redirection's id never changes, so it is read once).
+    public struct RedirectionsRead: Sendable {
+        public var listed: [String] = []
+        public var new: [String: OVHRedirection] = [:]
+    }
+
+    /// Mailboxes, redirections and `set-` lists as they are now: one request per list, not
+    /// per member. `suspended` comes from the journal (OVH cannot tell a suspended mailbox
+    /// apart); `knownRedirections` from earlier runs (only new ids are read).
+    @discardableResult
+    public func snapshot(into snapshot: inout ProviderSnapshot, suspended: Set<String>,
+                         knownRedirections: [String: OVHRedirection] = [:], lists: Bool = true) async throws -> RedirectionsRead {
         for name in try await client.accounts() {
             snapshot.mailboxes[name] = .init(suspended: suspended.contains(name))
         }
-        guard lists else { return }
+        var read = RedirectionsRead()
+        read.listed = try await client.redirectionIDs()
+        let suffix = "@\(domain)".lowercased()
+        for id in read.listed {
+            let redirection: OVHRedirection
+            if let known = knownRedirections[id] {
+                redirection = known
+            } else {
+                let answer = try await client.redirection(id)
+                redirection = OVHRedirection(from: answer.from, to: answer.to)
+                read.new[id] = redirection
+            }
+            let from = redirection.from.lowercased()
+            guard from.hasSuffix(suffix) else { continue }
+            snapshot.redirections[String(from.dropLast(suffix.count)), default: []].append(.init(id: id, to: redirection.to))
+        }
+        guard lists else { return read }
         for list in try await client.mailingLists() where list.hasPrefix("set-") {
             snapshot.mailingLists[list] = Set(try await client.subscribers(of: list))
         }
+        return read
     }
 
     public func perform(_ op: AccountOperation) async throws {
@@ -33,6 +60,11 @@ public struct OVHAccounts: Sendable {
             try await client.changePassword(local, password: Self.randomPassword())
         case .delete:
             try await client.deleteAccount(local)
+        case .createRedirection:
+            // Mail goes to the given address only; a member with a mailbox asked for it.
+            try await client.createRedirection(from: op.target, to: op.group ?? "", localCopy: false)
+        case .deleteRedirection:
+            try await client.deleteRedirection(op.group ?? "")
         case .createList:
             try await client.createMailingList(op.target, ownerEmail: "secretariat@\(domain)")
         case .subscribe:

@@ -32,8 +32,10 @@ public struct Reconciler: Sendable {
         var mattermostIDs: [String: String] = [:]
         /// Invitation series whose account now exists: they end.
         var accepted: [AccountOperation.Provider: [String]] = [:]
+        var redirectionsRead: OVHAccounts.RedirectionsRead?
         if let ovh, wanted(.ovh) {
-            try await ovh.snapshot(into: &snapshot, suspended: try await journal.suspendedMailboxes(), lists: settings.mailingLists)
+            redirectionsRead = try await ovh.snapshot(into: &snapshot, suspended: try await journal.suspendedMailboxes(),
+                                                      knownRedirections: try await memory.ovhRedirections(), lists: settings.mailingLists)
         }
         if let mattermost, wanted(.mattermost) {
             let sent = try await memory.invitations(provider: .mattermost)
@@ -57,6 +59,7 @@ public struct Reconciler: Sendable {
         if dryRun { return Outcome(plan: plan, report: nil) }
 
         try await memory.remember(plan.learnedIdentities)
+        if let read = redirectionsRead { try await memory.updateOVHRedirections(listed: read.listed, new: read.new) }
         for (provider, targets) in accepted { try await memory.forgetInvitations(provider: provider, targets: targets) }
         let providers = self
         let ids = mattermostIDs

@@ -103,6 +103,7 @@ struct ReconcileCommand: AsyncParsableCommand {
                 var operations: [Operation]
                 var orphans: [String]
                 var waitingInvitations: [Waiting]
+                var membersWithoutAddress: [String]
                 var renamedLogins: [Renamed]
                 var summary: String
                 var done: Int?
@@ -117,6 +118,7 @@ struct ReconcileCommand: AsyncParsableCommand {
                     Waiting(provider: $0.provider.rawValue, target: $0.target, member: $0.member, since: $0.since.description,
                             sends: $0.sends, gaveUp: $0.gaveUp)
                 },
+                membersWithoutAddress: plan.membersWithoutAddress,
                 renamedLogins: plan.renamedLogins.map {
                     Renamed(member: $0.member, ficheLogin: $0.ficheLogin, githubLogin: $0.githubLogin, githubID: $0.githubID)
                 },
@@ -126,18 +128,23 @@ struct ReconcileCommand: AsyncParsableCommand {
             return (try? jsonString(document)) ?? "{}"
         }
         var lines: [String] = []
+        let width = AccountOperation.Action.allCases.map(\.rawValue.count).max() ?? 16
         if sandbox { lines.append("sandbox: providers are fichesync's fakes; their state is kept in the database") }
         for provider in AccountOperation.Provider.allCases {
             let operations = plan.operations.filter { $0.provider == provider }
             guard !operations.isEmpty else { continue }
             lines.append("\(provider.rawValue):")
             for op in operations {
-                lines.append("  \(op.action.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)) \(op.target)\(op.group.map { " → \($0)" } ?? "")  (\(op.reason))")
+                lines.append("  \(op.action.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)) \(op.target)\(op.group.map { " → \($0)" } ?? "")  (\(op.reason))")
             }
         }
         for orphan in plan.orphans { lines.append("orphan on \(orphan.provider.rawValue): \(orphan.account) (no fiche; left as is)") }
         for renamed in plan.renamedLogins {
             lines.append("renamed on github: \(renamed.member)'s fiche says \(renamed.ficheLogin), the account (id \(renamed.githubID)) is now \(renamed.githubLogin) — update the fiche")
+        }
+        if !plan.membersWithoutAddress.isEmpty {
+            lines.append("no redirection address for \(plan.membersWithoutAddress.count) active attributaire(s) — give one with `fichesync redirect ID ADDRESS`: "
+                         + plan.membersWithoutAddress.joined(separator: ", "))
         }
         for waiting in plan.waitingInvitations {
             let what = waiting.gaveUp ? "not sent again; check the fiche or ask the member" : "sent again when it expires"

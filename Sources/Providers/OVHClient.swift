@@ -67,6 +67,33 @@ public actor OVHClient {
         try await call(.DELETE, "/email/domain/\(domain)/account/\(try Self.segment(name))", alreadyDone: [404])
     }
 
+    // MARK: Redirections
+
+    /// Ids of every redirection of the domain (OVH gives ids only; each is read on its own).
+    public func redirectionIDs() async throws -> [String] {
+        try decode([String].self, await call(.GET, "/email/domain/\(domain)/redirection"))
+    }
+
+    public struct Redirection: Decodable, Sendable, Equatable {
+        public var id: String
+        public var from: String
+        public var to: String
+    }
+
+    public func redirection(_ id: String) async throws -> Redirection {
+        try decode(Redirection.self, await call(.GET, "/email/domain/\(domain)/redirection/\(try Self.segment(id))"))
+    }
+
+    /// `localCopy`: keep a copy in a mailbox of the same address (only when there is one).
+    public func createRedirection(from: String, to: String, localCopy: Bool) async throws {
+        let body = try JSONSerialization.data(withJSONObject: ["from": from, "to": to, "localCopy": localCopy], options: [.sortedKeys])
+        try await call(.POST, "/email/domain/\(domain)/redirection", body: body, alreadyDone: [409])
+    }
+
+    public func deleteRedirection(_ id: String) async throws {
+        try await call(.DELETE, "/email/domain/\(domain)/redirection/\(try Self.segment(id))", alreadyDone: [404])
+    }
+
     // MARK: Mailing lists
 
     public func mailingLists() async throws -> [String] {

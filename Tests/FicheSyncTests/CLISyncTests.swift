@@ -129,6 +129,28 @@ extension CLISyncTests {
         let narrowed = try CLI.run(["reconcile", "--dry-run", "--only", "github", "--member", "chloe.darcy"], home: home, environment: environment)
         #expect(narrowed.status == 0)
         #expect(try CLI.run(["reconcile", "--member", "../x"], home: home, environment: environment).status == 2)
+
+        // An active attributaire has no mailbox and no address: listed; given an address
+        // with `fichesync redirect`, the next run creates the redirection.
+        let active = try CLI.run(["members", "--active", "--format", "json"], home: home, environment: environment)
+        let ids = try #require(try JSONSerialization.jsonObject(with: Data(active.stdout.utf8)) as? [[String: Any]]).compactMap { $0["id"] as? String }
+        let attributaire = try #require(ids.first { id in
+            (try? String(contentsOfFile: "\(Package.fixtures)/content/_authors/\(id).md", encoding: .utf8))?.contains("memberType: attributaire") == true
+        })
+        #expect(second.stdout.contains("no redirection address for"), "\(second.stdout)")
+        #expect(second.stdout.contains(attributaire))
+        for bad in [["redirect", attributaire, "x@y"], ["redirect", "../etc", "x@example.org"], ["redirect", attributaire, "a@example.org", "--clear"]] {
+            #expect(try CLI.run(bad, home: home, environment: environment).status == 2, "\(bad)")
+        }
+        #expect(try CLI.run(["redirect", "personne.inconnue", "x@example.org"], home: home, environment: environment).status == 2)
+        let set = try CLI.run(["redirect", attributaire, "perso@example.org"], home: home, environment: environment)
+        #expect(set.status == 0, "\(set.stderr)")
+        #expect(try CLI.run(["redirect", attributaire], home: home, environment: environment).stdout == "\(attributaire): perso@example.org\n")
+        let third = try CLI.run(["reconcile"], home: home, environment: environment)
+        #expect(third.stdout.contains("create-redirection \(attributaire)@beta.gouv.fr → perso@example.org"), "\(third.stdout)")
+        #expect(third.stdout.contains("applied: 1 done, 0 failed"), "\(third.stdout)")
+        let states = try CLI.run(["accounts", attributaire, "--format", "json"], home: home, environment: environment)
+        #expect(states.stdout.contains("EMAIL_REDIRECTION_ACTIVE"), "\(states.stdout)")
     }
 }
 

@@ -7,10 +7,12 @@ CREATE TABLE email_redirection_targets (
     updated_at timestamptz NOT NULL DEFAULT now()
 );
 
--- OVH lists redirections by id only, one request each to read; ids never change, so what
--- was read is kept and a run reads only the new ones.
+-- OVH lists redirections by id only, one request each to read. What was read is kept and
+-- a run reads only new ids — and each known one again after a week, as a redirection can
+-- be changed by hand on OVH without changing its id.
 CREATE TABLE ovh_redirections (
     id           text PRIMARY KEY,
     from_address text NOT NULL,
-    to_address   text NOT NULL
+    to_address   text NOT NULL,
+    read_at      timestamptz NOT NULL DEFAULT now()
 );
