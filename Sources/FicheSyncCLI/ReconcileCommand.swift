@@ -197,11 +197,16 @@ struct ProviderConfiguration {
         let github = try await FakeGitHubServer.start()
         let saved = try await connection.query("SELECT provider, state::text FROM sandbox_state", logger: logger)
         for try await (provider, state) in saved.decode((String, String).self) {
-            switch provider {
-            case "ovh": try ovh.restoreState(Data(state.utf8))
-            case "mattermost": try mattermost.restoreState(Data(state.utf8))
-            case "github": try github.restoreState(Data(state.utf8))
-            default: break
+            do {
+                switch provider {
+                case "ovh": try ovh.restoreState(Data(state.utf8))
+                case "mattermost": try mattermost.restoreState(Data(state.utf8))
+                case "github": try github.restoreState(Data(state.utf8))
+                default: break
+                }
+            } catch {
+                // Only the sandbox's play accounts are at stake: say so and start afresh.
+                FileHandle.standardError.write(Data("fichesync: sandbox: the saved \(provider) state was written by another fichesync version and cannot be read; the fake \(provider) starts empty\n".utf8))
             }
         }
         // In the sandbox every GitHub login named by a fiche exists.
