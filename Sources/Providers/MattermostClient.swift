@@ -57,9 +57,13 @@ public actor MattermostClient {
         try await call(.POST, "/api/v4/teams/\(try Self.segment(team))/invite/email", body: body)
     }
 
+    /// Adds a user to a team. Adding a member again is no error on Mattermost; two additions
+    /// racing (a retry of one whose answer was lost) may meet its "already exists" conflict,
+    /// which means the work is done.
     public func addToTeam(userID: String, team: String) async throws {
         let body = try JSONSerialization.data(withJSONObject: ["team_id": team, "user_id": userID], options: [.sortedKeys])
-        try await call(.POST, "/api/v4/teams/\(try Self.segment(team))/members", body: body)
+        try await call(.POST, "/api/v4/teams/\(try Self.segment(team))/members", body: body,
+                       alreadyDoneErrors: ["app.team.join_user_to_team.save_member.conflict.app_error"])
     }
 
     public func removeFromTeam(userID: String, team: String) async throws {
@@ -74,8 +78,12 @@ public actor MattermostClient {
         return text
     }
 
+    /// - Parameters:
+    ///   - alreadyDone: statuses meaning the work is done (404 on a removal).
+    ///   - alreadyDoneErrors: Mattermost error ids meaning the same, whatever their status.
     @discardableResult
-    private func call(_ method: HTTPMethod, _ path: String, body: Data? = nil, alreadyDone: Set<Int> = []) async throws -> [UInt8] {
+    private func call(_ method: HTTPMethod, _ path: String, body: Data? = nil, alreadyDone: Set<Int> = [],
+                      alreadyDoneErrors: Set<String> = []) async throws -> [UInt8] {
         requestCount += 1
         let url = credentials.url + path
         let token = credentials.token
@@ -88,8 +96,9 @@ public actor MattermostClient {
             return request
         }
         if (200..<300).contains(response.status) || alreadyDone.contains(response.status) { return response.body }
-        let message = (try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])?["message"] as? String
-            ?? String(decoding: response.body.prefix(200), as: UTF8.self)
+        let error = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        if let id = error?["id"] as? String, alreadyDoneErrors.contains(id) { return response.body }
+        let message = error?["message"] as? String ?? String(decoding: response.body.prefix(200), as: UTF8.self)
         throw ProviderError(provider: "mattermost", method: method.rawValue, path: String(path.prefix { $0 != "?" }),
                             status: response.status, message: message)
     }

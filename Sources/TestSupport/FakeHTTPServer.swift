@@ -2,80 +2,6 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import Synchronization
-
-/// A request as a fake provider sees it.
-public struct FakeRequest: Sendable {
-    public var method: HTTPMethod
-    /// Path and query, as sent.
-    public var uri: String
-    public var path: String
-    public var query: [String: String]
-    public var headers: HTTPHeaders
-    public var body: String
-    /// `http://<Host><mount prefix>`: where this fake's API is, as the client reached it.
-    public var base: String
-    /// The whole URL the client called (OVH signs it).
-    public var fullURL: String
-
-    /// The path's segments, percent-decoded.
-    public var segments: [String] {
-        path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
-    }
-
-    public var json: Any? { try? JSONSerialization.jsonObject(with: Data(body.utf8)) }
-}
-
-/// A fake provider's answer.
-public struct FakeReply: Sendable {
-    public var status: HTTPResponseStatus
-    public var body: Data
-    public var headers: [(String, String)]
-
-    public init(status: HTTPResponseStatus, json: Any, headers: [(String, String)] = []) {
-        self.status = status
-        body = (try? JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed, .sortedKeys])) ?? Data()
-        self.headers = headers
-    }
-}
-
-/// Faults a fake injects before doing any work (a failed request changes nothing): a 500
-/// with probability `failureRate` (seeded, so runs repeat), a 429 with `Retry-After` every
-/// `rateLimitEvery` requests.
-public struct Faults: Sendable {
-    public var failureRate: Double
-    public var rateLimitEvery: Int
-    public var seed: UInt64
-
-    public init(failureRate: Double = 0, rateLimitEvery: Int = 0, seed: UInt64 = 42) {
-        self.failureRate = failureRate
-        self.rateLimitEvery = rateLimitEvery
-        self.seed = seed
-    }
-}
-
-/// Draws the faults of a sequence of requests.
-final class FaultInjector: Sendable {
-    private let state: Mutex<(faults: Faults, rng: UInt64, count: Int)>
-
-    init(_ faults: Faults) { state = Mutex((faults, faults.seed, 0)) }
-
-    func set(_ faults: Faults) { state.withLock { $0 = (faults, faults.seed, 0) } }
-
-    func next() -> FakeReply? {
-        state.withLock { s in
-            s.count += 1
-            s.rng = s.rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            if s.faults.rateLimitEvery > 0 && s.count % s.faults.rateLimitEvery == 0 {
-                return FakeReply(status: .tooManyRequests, json: ["message": "Too many requests"], headers: [("Retry-After", "0.05")])
-            }
-            if Double((s.rng >> 11) % 10_000) / 10_000 < s.faults.failureRate {
-                return FakeReply(status: .internalServerError, json: ["message": "Internal server error"])
-            }
-            return nil
-        }
-    }
-}
 
 /// A real HTTP/1.1 server on 127.0.0.1 (a free port, or `port`), answering with `handler`;
 /// or with several handlers mounted under path prefixes (`/ovh`, `/github`…), the prefix
@@ -147,13 +73,37 @@ public final class FakeHTTPServer: Sendable {
                                           query: query, headers: head.headers, body: body.readString(length: body.readableBytes) ?? "",
                                           base: "http://\(host)", fullURL: "http://\(host)\(head.uri)")
                 let reply = handler(request)
-                var headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", String(reply.body.count))])
-                for (name, value) in reply.headers { headers.add(name: name, value: value) }
-                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: reply.status, headers: headers))), promise: nil)
-                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: reply.body)))), promise: nil)
-                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                deliver(reply, version: head.version, context: context)
                 self.head = nil
             }
+        }
+
+        /// Carries out the reply's delivery. A late reply is scheduled on the channel's event
+        /// loop, never slept on: the loop keeps serving other connections meanwhile.
+        func deliver(_ reply: FakeReply, version: HTTPVersion, context: ChannelHandlerContext) {
+            switch reply.delivery {
+            case .now:
+                write(reply, version: version, context: context)
+            case .dropped:
+                context.close(promise: nil)
+            case .late(let delay):
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                let (seconds, attoseconds) = delay.components
+                context.eventLoop.scheduleTask(in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) {
+                    let (handler, context) = bound.value
+                    // The client may have given up (its timeout) and closed the connection.
+                    guard context.channel.isActive else { return }
+                    handler.write(reply, version: version, context: context)
+                }
+            }
+        }
+
+        func write(_ reply: FakeReply, version: HTTPVersion, context: ChannelHandlerContext) {
+            var headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", String(reply.body.count))])
+            for (name, value) in reply.headers { headers.replaceOrAdd(name: name, value: value) }
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: reply.status, headers: headers))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: reply.body)))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
     }
 }

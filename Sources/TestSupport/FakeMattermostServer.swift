@@ -3,9 +3,11 @@ import NIOHTTP1
 import Providers
 import Synchronization
 
-/// A real HTTP server on 127.0.0.1 speaking the Mattermost API v4 paths reconcile uses
-/// (users with `page`/`per_page`/`in_team`, team invitations by email, team members), with
-/// bearer-token checks and injectable faults.
+/// A real HTTP server on 127.0.0.1 speaking the Mattermost API v4 paths reconcile and the
+/// official drivers use (the token's own user, users with `page`/`per_page`/`in_team`, a user
+/// by id or email, team invitations by email, team members), with bearer-token checks,
+/// Mattermost's error bodies (`id`, `message`, `detailed_error`, `request_id`,
+/// `status_code`) and injectable faults.
 public final class FakeMattermostServer: FakeProvider {
     public struct User: Sendable, Equatable, Codable {
         public var id: String
@@ -27,11 +29,17 @@ public final class FakeMattermostServer: FakeProvider {
         public var invitations: [String: Set<String>] = [:]  // team id → invited emails
         public var requests = 0
         public var unauthorized = 0
+        /// Invitation emails sent to an address already invited to that team (Mattermost
+        /// sends them again: a retried invitation costs an email, never an account).
+        public var repeatedInvitations = 0
     }
 
     public let token = "fake-bot-token"
     public let communityTeamID = "communityteamid0000000000a"
     public let alumniTeamID = "alumniteamid000000000000000"
+    /// The bot the token belongs to (`GET /users/me`). It is not in the lists, so the
+    /// population a test builds is exactly what the lists show.
+    public let bot = User(id: "fichesyncbot00000000000000", username: "fichesync-bot", email: "fichesync-bot@localhost")
     public let state = FakeState(State())
     public let listener = FakeListener()
     let faults: FaultInjector
@@ -55,6 +63,10 @@ public final class FakeMattermostServer: FakeProvider {
         state.withLock { $0.teams = [communityTeamID: [], alumniTeamID: []] }
     }
 
+    public func setFaults(_ new: Faults) { faults.set(new) }
+
+    /// The faults injected so far.
+    public var injectedFaults: FaultCounts { faults.counts }
 
     /// Adds a user directly (an account made outside fichesync).
     public func addUser(username: String, email: String, teams: [String]) {
@@ -88,23 +100,59 @@ public final class FakeMattermostServer: FakeProvider {
         return String((text + String(repeating: "0", count: 26)).prefix(26))
     }
 
+    /// A user as `GET /users` shows it to an administrator.
     func json(_ user: User) -> [String: Any] {
-        ["id": user.id, "username": user.username, "email": user.email, "delete_at": 0, "roles": "system_user"]
+        ["id": user.id, "create_at": 1_700_000_000_000, "update_at": 1_700_000_000_000, "delete_at": 0, "username": user.username,
+         "auth_data": "", "auth_service": "", "email": user.email, "email_verified": true, "nickname": "", "first_name": "",
+         "last_name": "", "position": "", "roles": "system_user", "locale": "fr",
+         "timezone": ["automaticTimezone": "", "manualTimezone": "", "useAutomaticTimezone": "true"], "is_bot": false]
+    }
+
+    /// A team member as `POST /teams/{team_id}/members` answers it.
+    static func member(team: String, user: String) -> [String: Any] {
+        ["team_id": team, "user_id": user, "roles": "team_user", "delete_at": 0, "scheme_guest": false, "scheme_user": true,
+         "scheme_admin": false, "explicit_roles": ""]
     }
 
     public func handle(_ request: FakeRequest) -> FakeReply {
-        state.withLock { $0.requests += 1 }
+        let number = state.withLock { s -> Int in
+            s.requests += 1
+            return s.requests
+        }
+        // Mattermost names every request; its errors repeat the id.
+        let requestID = String((String(number, radix: 36) + String(repeating: "r", count: 26)).prefix(26))
+        var reply = respond(to: request, requestID: requestID)
+        reply.headers.append(("X-Request-Id", requestID))
+        reply.headers.append(("X-Version-Id", "9.11.0.fake"))
+        return reply
+    }
+
+    private func respond(to request: FakeRequest, requestID: String) -> FakeReply {
+        func error(_ status: HTTPResponseStatus, _ id: String, _ message: String, detail: String = "") -> FakeReply {
+            Self.error(status, id: id, message: message, detail: detail, requestID: requestID)
+        }
         guard request.headers.first(name: "Authorization") == "Bearer \(token)" else {
             state.withLock { $0.unauthorized += 1 }
-            return FakeReply(status: .unauthorized, json: ["id": "api.context.session_expired.app_error", "message": "Invalid or expired session, please login again.", "status_code": 401])
+            return error(.unauthorized, "api.context.session_expired.app_error", "Invalid or expired session, please login again.",
+                         detail: "token=… Appears to be a bad token")
         }
+        // Faults before the work: a failed request changes nothing.
         if let fault = faults.next() { return fault }
         let route = request.segments
-        return state.withLock { s -> FakeReply in
-            switch (request.method, route) {
-            case (.GET, ["api", "v4", "users"]):
-                let page = Int(request.query["page"] ?? "0") ?? 0
-                let perPage = min(Int(request.query["per_page"] ?? "60") ?? 60, 200)
+        guard route.count >= 3, route[0] == "api", route[1] == "v4" else {
+            return error(.notFound, "api.context.404.app_error", "Sorry, we could not find the page.")
+        }
+        var forced = false
+        let reply = state.withLock { s -> FakeReply in
+            switch (request.method, Array(route.dropFirst(2))) {
+            case (.GET, ["users", "me"]):
+                var me = json(bot)
+                me["is_bot"] = true
+                me["roles"] = "system_user system_admin"
+                return FakeReply(status: .ok, json: me)
+            case (.GET, ["users"]):
+                let page = max(Int(request.query["page"] ?? "0") ?? 0, 0)
+                let perPage = min(max(Int(request.query["per_page"] ?? "60") ?? 60, 0), 200)
                 var users = s.users.values.sorted { $0.username < $1.username }
                 if let team = request.query["in_team"] {
                     let members = s.teams[team] ?? []
@@ -112,26 +160,60 @@ public final class FakeMattermostServer: FakeProvider {
                 }
                 let slice = users.dropFirst(page * perPage).prefix(perPage)
                 return FakeReply(status: .ok, json: slice.map(json))
-            case (.POST, let r) where r.count == 6 && r[2] == "teams" && r[4] == "invite" && r[5] == "email":
-                guard s.teams[r[3]] != nil, let emails = request.json as? [String] else {
-                    return FakeReply(status: .badRequest, json: ["id": "api.team.invite_members.no_one.app_error", "message": "Invalid request", "status_code": 400])
+            case (.GET, let r) where r.count == 3 && r[0] == "users" && r[1] == "email":
+                guard let user = s.users.values.first(where: { $0.email.lowercased() == r[2].lowercased() }) else {
+                    return error(.notFound, "app.user.missing_account.const", "Unable to find the user.")
                 }
-                s.invitations[r[3], default: []].formUnion(emails)
+                return FakeReply(status: .ok, json: json(user))
+            case (.GET, let r) where r.count == 2 && r[0] == "users":
+                guard let user = s.users[r[1]] else {
+                    return error(.notFound, "app.user.missing_account.const", "Unable to find the user.")
+                }
+                return FakeReply(status: .ok, json: json(user))
+            case (.POST, let r) where r.count == 4 && r[0] == "teams" && r[2] == "invite" && r[3] == "email":
+                guard s.teams[r[1]] != nil else { return error(.notFound, "app.team.get_by_invite_id.finding.app_error", "Unable to find the existing team.") }
+                guard let emails = request.json as? [String], !emails.isEmpty else {
+                    return error(.badRequest, "api.team.invite_members.no_one.app_error", "No one to invite.")
+                }
+                // Mattermost sends the invitation again to an address already invited: no error.
+                let already = s.invitations[r[1], default: []].intersection(emails)
+                s.repeatedInvitations += already.count
+                s.invitations[r[1], default: []].formUnion(emails)
                 return FakeReply(status: .ok, json: ["status": "OK"])
-            case (.POST, let r) where r.count == 5 && r[2] == "teams" && r[4] == "members":
-                guard s.teams[r[3]] != nil, let userID = (request.json as? [String: Any])?["user_id"] as? String, s.users[userID] != nil else {
-                    return FakeReply(status: .badRequest, json: ["message": "Invalid team or user", "status_code": 400])
+            case (.POST, let r) where r.count == 3 && r[0] == "teams" && r[2] == "members":
+                let body = request.json as? [String: Any]
+                guard let userID = body?["user_id"] as? String, body?["team_id"] as? String == r[1] else {
+                    return error(.badRequest, "api.context.invalid_body_param.app_error", "Invalid or missing team_id or user_id in request body.")
                 }
-                s.teams[r[3], default: []].insert(userID)
-                return FakeReply(status: .created, json: ["team_id": r[3], "user_id": userID, "roles": "team_user"])
-            case (.DELETE, let r) where r.count == 6 && r[2] == "teams" && r[4] == "members":
-                guard s.teams[r[3]]?.remove(r[5]) != nil else {
-                    return FakeReply(status: .notFound, json: ["message": "Team member not found", "status_code": 404])
+                guard s.teams[r[1]] != nil else { return error(.notFound, "app.team.get.find.app_error", "Unable to find the existing team.") }
+                guard s.users[userID] != nil else { return error(.notFound, "app.user.missing_account.const", "Unable to find the user.") }
+                // Adding a member again is no error: Mattermost answers the existing membership.
+                let inserted = s.teams[r[1], default: []].insert(userID).inserted
+                if inserted && faults.answersAlreadyExists() {
+                    // Two requests racing: the other one saved the membership first.
+                    forced = true
+                    return error(.badRequest, "app.team.join_user_to_team.save_member.conflict.app_error",
+                                 "Unable to save the new team member since it already exists.")
+                }
+                return FakeReply(status: .created, json: Self.member(team: r[1], user: userID))
+            case (.DELETE, let r) where r.count == 4 && r[0] == "teams" && r[2] == "members":
+                guard s.teams[r[1]] != nil else { return error(.notFound, "app.team.get.find.app_error", "Unable to find the existing team.") }
+                guard s.teams[r[1]]?.remove(r[3]) != nil else {
+                    return error(.notFound, "app.team.get_member.missing.app_error", "No team member found for that user ID and team ID.")
                 }
                 return FakeReply(status: .ok, json: ["status": "OK"])
             default:
-                return FakeReply(status: .notFound, json: ["id": "api.context.404.app_error", "message": "Sorry, we could not find the page.", "status_code": 404])
+                return error(.notFound, "api.context.404.app_error", "Sorry, we could not find the page.",
+                             detail: "There doesn't appear to be an api call for the url='\(request.path)'.")
             }
         }
+        // Faults after the work: the answer to a done change may be lost, or late.
+        return faults.deliver(reply, changed: request.method != .GET && reply.status.code < 300 || forced)
+    }
+
+    /// Mattermost's error body: an id to switch on, a message for people, the request's id.
+    static func error(_ status: HTTPResponseStatus, id: String, message: String, detail: String, requestID: String) -> FakeReply {
+        FakeReply(status: status, json: ["id": id, "message": message, "detailed_error": detail, "request_id": requestID,
+                                         "status_code": Int(status.code)])
     }
 }

@@ -33,8 +33,17 @@ extension FakeProvider {
     /// The fake's accounts as JSON, so the sandbox keeps them between runs (in the database).
     public func savedState() throws -> Data { try JSONEncoder().encode(snapshot) }
 
+    /// Restores a saved state over the current one, key by key: a state saved by an older
+    /// fake (without the keys a newer one added) still loads, the new keys keeping their value.
     public func restoreState(_ data: Data) throws {
-        let restored = try JSONDecoder().decode(State.self, from: data)
+        guard let saved = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            let restored = try JSONDecoder().decode(State.self, from: data)
+            state.withLock { $0 = restored }
+            return
+        }
+        var merged = try JSONSerialization.jsonObject(with: try savedState()) as? [String: Any] ?? [:]
+        merged.merge(saved) { _, new in new }
+        let restored = try JSONDecoder().decode(State.self, from: try JSONSerialization.data(withJSONObject: merged))
         state.withLock { $0 = restored }
     }
 

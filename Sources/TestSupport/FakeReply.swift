@@ -1,0 +1,36 @@
+import Foundation
+import NIOHTTP1
+
+/// A fake provider's answer, and how it reaches the client.
+public struct FakeReply: Sendable {
+    /// How the server hands the reply over. The fakes decide it per request (faults), and the
+    /// server core carries it out without blocking its event loop.
+    public enum Delivery: Sendable, Equatable {
+        /// Written at once.
+        case now
+        /// Written after a delay: a slow provider. The work is already done, so a client
+        /// whose timeout is shorter meets the realistic case of a lost answer to a done job.
+        case late(Duration)
+        /// The connection is closed without any answer (the request may or may not have been
+        /// carried out: the fake decides that before).
+        case dropped
+    }
+
+    public var status: HTTPResponseStatus
+    public var body: Data
+    public var headers: [(String, String)]
+    public var delivery: Delivery = .now
+
+    public init(status: HTTPResponseStatus, json: Any, headers: [(String, String)] = []) {
+        self.status = status
+        body = (try? JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed, .sortedKeys])) ?? Data()
+        self.headers = headers
+    }
+
+    /// No answer at all: the connection is closed.
+    public static var dropped: FakeReply {
+        var reply = FakeReply(status: .internalServerError, json: NSNull())
+        reply.delivery = .dropped
+        return reply
+    }
+}
