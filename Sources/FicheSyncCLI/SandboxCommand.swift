@@ -20,26 +20,15 @@ struct SandboxCommand: AsyncParsableCommand {
 
     func run() async throws {
         let domain = ProcessInfo.processInfo.environment["SECRETARIAT_DOMAIN"].flatMap { $0.isEmpty ? nil : $0 } ?? "beta.gouv.fr"
-        let ovh = FakeOVHServer.unstarted(domain: domain, faults: Faults())
-        let mattermost = FakeMattermostServer.unstarted(faults: Faults())
-        let github = FakeGitHubServer.unstarted(faults: Faults(), teams: ["community"], everyLoginExists: true)
-        let server: FakeHTTPServer
+        let sandbox: FakeSandbox
         do {
-            server = try await FakeHTTPServer.start(port: port, mounts: [
-                "/ovh": { ovh.handle($0) }, "/github": { github.handle($0) }, "/mattermost": { mattermost.handle($0) },
-            ])
+            sandbox = try await FakeSandbox.start(port: port, domain: domain)
         } catch {
             fail("cannot listen on 127.0.0.1:\(port): \(error)")
         }
-        let base = "http://127.0.0.1:\(server.port)"
-        let exports = [
-            ("OVH_ENDPOINT", "\(base)/ovh/1.0"), ("OVH_APP_KEY", ovh.applicationKey), ("OVH_APP_SECRET", ovh.applicationSecret),
-            ("OVH_CONSUMER_KEY", ovh.consumerKey), ("SECRETARIAT_DOMAIN", domain),
-            ("GITHUB_API_URL", "\(base)/github"), ("GITHUB_TOKEN", github.token), ("GITHUB_ORGANIZATION_NAME", github.organization),
-            ("MATTERMOST_URL", "\(base)/mattermost"), ("MATTERMOST_BOT_TOKEN", mattermost.token),
-            ("MATTERMOST_TEAM_ID", mattermost.communityTeamID), ("MATTERMOST_ALUMNI_TEAM_ID", mattermost.alumniTeamID),
-        ]
-        var text = exports.map { "export \($0.0)=\($0.1)" }.joined(separator: "\n") + "\n"
+        let base = sandbox.base
+        let exports = sandbox.exports
+        var text = exports.map { "export \($0.name)=\($0.value)" }.joined(separator: "\n") + "\n"
         text += "# sandbox: fake providers listening on \(base) (Ctrl-C to stop)\n"
         FileHandle.standardOutput.write(Data(text.utf8))
         // Serve until interrupted.
