@@ -63,7 +63,7 @@ public final class FakeGitHubServer: FakeProvider {
     public let organization = "betagouv"
     public let state = FakeState(State())
     public let listener = FakeListener()
-    let faults: FaultInjector
+    public let faults: FaultInjector
 
     public var apiURL: String { "http://127.0.0.1:\(port)" }
     public var credentials: GitHubCredentials { GitHubCredentials(apiURL: apiURL, token: token, organization: organization) }
@@ -120,6 +120,11 @@ public final class FakeGitHubServer: FakeProvider {
         }
     }
 
+    /// GitHub's login alphabet (the sandbox makes accounts for such names only).
+    static func isLogin(_ text: String) -> Bool {
+        (1...39).contains(text.count) && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+    }
+
     static func iso(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
@@ -156,17 +161,26 @@ public final class FakeGitHubServer: FakeProvider {
 
     public func handle(_ request: FakeRequest) -> FakeReply {
         state.withLock { $0.requests += 1 }
-        guard request.headers.first(name: "Authorization") == "Bearer \(token)" else {
+        // GitHub takes both `Bearer <token>` and the older `token <token>` (PyGithub's).
+        let authorization = request.headers.first(name: "Authorization")
+        guard authorization == "Bearer \(token)" || authorization == "token \(token)" else {
             return FakeReply(status: .unauthorized, json: ["message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"])
         }
         if let fault = faults.next() { return fault }
+        let reply = route(request)
+        return faults.deliver(reply, changed: request.method != .GET && reply.status.code < 300)
+    }
+
+    private func route(_ request: FakeRequest) -> FakeReply {
         let r = request.segments.map { $0.lowercased() }
-        guard r.count >= 3, r[0] == "orgs", r[1] == organization else {
-            return FakeReply(status: .notFound, json: ["message": "Not Found"])
-        }
+        let notFound = FakeReply(status: .notFound, json: ["message": "Not Found", "documentation_url": "https://docs.github.com/rest"])
         let now = Self.iso(clock.withLock { $0 })
         return state.withLock { s -> FakeReply in
             expireInvitations(&s)
+            func exists(_ login: String) -> Bool {
+                if everyLoginExists && s.users[login] == nil && Self.isLogin(login) { s.users[login] = 1_000 + s.users.count }
+                return s.users[login] != nil
+            }
             func account(_ login: String) -> [String: Any] {
                 let id = s.users[login] ?? 0
                 return ["login": login, "id": id, "node_id": "U_\(id)", "type": "User", "site_admin": false,
@@ -178,60 +192,87 @@ public final class FakeGitHubServer: FakeProvider {
                  "inviter": ["login": "fichesync-bot", "id": 1, "type": "User"], "invitation_source": "member",
                  "invitation_teams_url": "\(request.base)/organizations/1/invitations/\(id)/teams"]
             }
+            /// A new pending invitation (a notification to the person).
+            func invite(_ login: String) -> Int {
+                s.lastInvitationID += 1
+                s.invitations[login] = s.lastInvitationID
+                s.invitationTimes[login] = now
+                s.invitationsSent += 1
+                return s.lastInvitationID
+            }
+            if request.method == .GET, r.count == 2, r[0] == "users" {
+                return exists(r[1]) ? FakeReply(status: .ok, json: account(r[1])) : notFound
+            }
+            guard r.count >= 2, r[0] == "orgs", r[1] == organization else { return notFound }
             switch (request.method, Array(r.dropFirst(2))) {
+            case (.GET, []):
+                return FakeReply(status: .ok, json: ["login": organization, "id": 1, "node_id": "O_1", "type": "Organization",
+                                                     "url": "\(request.base)/orgs/\(organization)",
+                                                     "members_url": "\(request.base)/orgs/\(organization)/members{/member}",
+                                                     "public_members_url": "\(request.base)/orgs/\(organization)/public_members{/member}"])
             case (.GET, ["members"]):
                 let role = request.query["role"] ?? "all"
                 let logins = s.members.filter { role == "all" || $0.value == role }.keys.sorted()
                 return page(logins, request, account)
+            case (.GET, let p) where p.count == 2 && p[0] == "members":
+                return s.members[p[1]] != nil ? .noContent : notFound
             case (.GET, ["invitations"]):
                 let pending = s.invitations.sorted { $0.key < $1.key }
                 return page(pending, request) { invitation(id: $0.value, login: $0.key, created: s.invitationTimes[$0.key] ?? now) }
+            case (.POST, ["invitations"]):
+                guard let body = request.json as? [String: Any], let inviteeID = body["invitee_id"] as? Int else {
+                    return FakeReply(status: .unprocessableEntity, json: ["message": "Validation Failed", "errors": [["resource": "OrganizationInvitation", "code": "missing_field", "field": "invitee_id"]]])
+                }
+                guard let login = s.users.first(where: { $0.value == inviteeID })?.key else { return notFound }
+                if s.members[login] != nil || s.invitations[login] != nil {
+                    s.repeatedInvitations += 1
+                    return FakeReply(status: .unprocessableEntity, json: ["message": "Validation Failed", "errors": [
+                        ["resource": "OrganizationInvitation", "code": "unprocessable", "field": "data",
+                         "message": s.members[login] != nil ? "Invitee is already a part of this organization" : "Invitee is already invited"],
+                    ]])
+                }
+                let id = invite(login)
+                return FakeReply(status: .created, json: invitation(id: id, login: login, created: now))
             case (.GET, ["failed_invitations"]):
                 return page(s.failedInvitations, request) {
                     invitation(id: $0.id, login: $0.login, created: $0.createdAt, failedAt: $0.failedAt, reason: $0.failedReason)
                 }
             case (.DELETE, let p) where p.count == 2 && p[0] == "invitations":
-                guard let login = s.invitations.first(where: { String($0.value) == p[1] })?.key else {
-                    return FakeReply(status: .notFound, json: ["message": "Not Found"])
-                }
+                guard let login = s.invitations.first(where: { String($0.value) == p[1] })?.key else { return notFound }
                 s.invitations[login] = nil
                 s.invitationTimes[login] = nil
-                return FakeReply(status: .noContent, json: [String: Any]())
+                return .noContent
+            case (.GET, let p) where p.count == 2 && p[0] == "memberships":
+                let login = p[1]
+                let state = s.members[login] != nil ? "active" : s.invitations[login] != nil ? "pending" : nil
+                guard let state else { return notFound }
+                return FakeReply(status: .ok, json: ["state": state, "role": s.members[login] == "admin" ? "admin" : "member", "user": account(login),
+                                                     "organization": ["login": organization, "id": 1]])
             case (.PUT, let p) where p.count == 2 && p[0] == "memberships":
                 let login = p[1]
-                if everyLoginExists && s.users[login] == nil { s.users[login] = 1_000 + s.users.count }
-                guard s.users[login] != nil else { return FakeReply(status: .notFound, json: ["message": "Not Found"]) }
+                guard exists(login) else { return notFound }
                 func membership(_ state: String, _ role: String) -> FakeReply {
                     FakeReply(status: .ok, json: ["state": state, "role": role, "url": "\(request.base)\(request.path)",
                                                   "organization_url": "\(request.base)/orgs/\(organization)",
                                                   "organization": ["login": organization, "id": 1], "user": account(login)])
                 }
                 if let role = s.members[login] { return membership("active", role) }
-                if s.invitations[login] != nil {
-                    s.repeatedInvitations += 1
-                } else {
-                    s.lastInvitationID += 1
-                    s.invitations[login] = s.lastInvitationID
-                    s.invitationTimes[login] = now
-                    s.invitationsSent += 1
-                }
+                if s.invitations[login] != nil { s.repeatedInvitations += 1 } else { _ = invite(login) }
                 return membership("pending", "member")
             case (.DELETE, let p) where p.count == 2 && p[0] == "memberships":
                 s.invitationTimes[p[1]] = nil
-                guard s.members.removeValue(forKey: p[1]) != nil || s.invitations.removeValue(forKey: p[1]) != nil else {
-                    return FakeReply(status: .notFound, json: ["message": "Not Found"])
-                }
+                guard s.members.removeValue(forKey: p[1]) != nil || s.invitations.removeValue(forKey: p[1]) != nil else { return notFound }
                 for team in s.teams.keys { s.teams[team]?.remove(p[1]) }
-                return FakeReply(status: .noContent, json: [String: Any]())
+                return .noContent
             case (.GET, let p) where p.count == 3 && p[0] == "teams" && p[2] == "members":
-                guard let team = s.teams[p[1]] else { return FakeReply(status: .notFound, json: ["message": "Not Found"]) }
+                guard let team = s.teams[p[1]] else { return notFound }
                 return page(team.sorted(), request, account)
             case (.PUT, let p) where p.count == 4 && p[0] == "teams" && p[2] == "memberships":
-                guard s.teams[p[1]] != nil, s.members[p[3]] != nil else { return FakeReply(status: .notFound, json: ["message": "Not Found"]) }
+                guard s.teams[p[1]] != nil, s.members[p[3]] != nil else { return notFound }
                 s.teams[p[1]]?.insert(p[3])
-                return FakeReply(status: .ok, json: ["state": "active", "role": "member"])
+                return FakeReply(status: .ok, json: ["state": "active", "role": "member", "url": "\(request.base)\(request.path)"])
             default:
-                return FakeReply(status: .notFound, json: ["message": "Not Found"])
+                return notFound
             }
         }
     }

@@ -42,7 +42,7 @@ public final class FakeMattermostServer: FakeProvider {
     public let bot = User(id: "fichesyncbot00000000000000", username: "fichesync-bot", email: "fichesync-bot@localhost")
     public let state = FakeState(State())
     public let listener = FakeListener()
-    let faults: FaultInjector
+    public let faults: FaultInjector
 
     public var url: String { "http://127.0.0.1:\(port)" }
     public var credentials: MattermostCredentials { MattermostCredentials(url: url, token: token) }
@@ -63,10 +63,7 @@ public final class FakeMattermostServer: FakeProvider {
         state.withLock { $0.teams = [communityTeamID: [], alumniTeamID: []] }
     }
 
-    public func setFaults(_ new: Faults) { faults.set(new) }
 
-    /// The faults injected so far.
-    public var injectedFaults: FaultCounts { faults.counts }
 
     /// Adds a user directly (an account made outside fichesync).
     public func addUser(username: String, email: String, teams: [String]) {

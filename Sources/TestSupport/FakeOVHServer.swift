@@ -48,7 +48,7 @@ public final class FakeOVHServer: FakeProvider {
     public let domain: String
     public let state = FakeState(State())
     public let listener = FakeListener()
-    let faults: FaultInjector
+    public let faults: FaultInjector
 
     /// `http://127.0.0.1:<port>/1.0`
     public var endpoint: String { "http://127.0.0.1:\(port)/1.0" }
@@ -69,10 +69,7 @@ public final class FakeOVHServer: FakeProvider {
         self.faults = FaultInjector(faults)
     }
 
-    public func setFaults(_ new: Faults) { faults.set(new) }
 
-    /// The faults injected so far.
-    public var injectedFaults: FaultCounts { faults.counts }
 
     public var credentials: OVHCredentials {
         OVHCredentials(endpoint: endpoint, applicationKey: applicationKey, applicationSecret: applicationSecret, consumerKey: consumerKey)

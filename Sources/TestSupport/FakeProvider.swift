@@ -24,6 +24,8 @@ public protocol FakeProvider: AnyObject, Sendable {
     associatedtype State: Sendable & Codable
     var state: FakeState<State> { get }
     var listener: FakeListener { get }
+    /// The faults it injects (none by default).
+    var faults: FaultInjector { get }
     func handle(_ request: FakeRequest) -> FakeReply
 }
 
@@ -46,6 +48,11 @@ extension FakeProvider {
         let restored = try JSONDecoder().decode(State.self, from: try JSONSerialization.data(withJSONObject: merged))
         state.withLock { $0 = restored }
     }
+
+    public func setFaults(_ new: Faults) { faults.set(new) }
+
+    /// The faults injected so far.
+    public var injectedFaults: FaultCounts { faults.counts }
 
     /// The port of the fake's own server (0 when it has none).
     public var port: Int { listener.server.withLock { $0?.port ?? 0 } }

@@ -27,6 +27,13 @@ public struct FakeReply: Sendable {
         self.headers = headers
     }
 
+    /// A `204 No Content`: no body at all, as HTTP wants.
+    public static var noContent: FakeReply {
+        var reply = FakeReply(status: .noContent, json: NSNull())
+        reply.body = Data()
+        return reply
+    }
+
     /// No answer at all: the connection is closed.
     public static var dropped: FakeReply {
         var reply = FakeReply(status: .internalServerError, json: NSNull())

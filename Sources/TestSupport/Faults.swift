@@ -48,7 +48,7 @@ public struct FaultCounts: Sendable, Equatable {
 
 /// Draws the faults of a sequence of requests. A fake asks it three things: before the work
 /// (`next`), for a creation (`answersAlreadyExists`), and after the work (`deliver`).
-final class FaultInjector: Sendable {
+public final class FaultInjector: Sendable {
     private struct Draws {
         var faults: Faults
         var rng: UInt64
