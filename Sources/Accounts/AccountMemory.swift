@@ -55,7 +55,9 @@ public struct AccountMemory: Sendable {
         }
     }
 
-    /// The invitation series fichesync sent for one provider, by target.
+    /// The invitation series fichesync sent for one provider, by target. A series ends when
+    /// the account exists or when no active member wants it any more (departure, login
+    /// corrected): a member who comes back starts a new one.
     public func invitations(provider: AccountOperation.Provider) async throws -> [String: Invitation] {
         let rows = try await connection.query("""
             SELECT target, first_sent_on::text, last_sent_on::text, sends FROM account_invitations WHERE provider = \(provider.rawValue)
@@ -79,7 +81,8 @@ public struct AccountMemory: Sendable {
             """, logger: logger)
     }
 
-    /// Series whose account now exists end: a later invitation starts a new one.
+    /// Ends series (their account exists, or nobody active wants them): a later invitation
+    /// starts a new one.
     public func forgetInvitations(provider: AccountOperation.Provider, targets: some Collection<String>) async throws {
         guard !targets.isEmpty else { return }
         let list = Array(targets)

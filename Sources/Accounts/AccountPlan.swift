@@ -71,6 +71,7 @@ public struct AccountPlan: Hashable, Sendable {
         }
         if settings.mailingLists { planner.planMailingLists() }
         planner.findOrphans()
+        planner.cancelStrayInvitations()
 
         var plan = AccountPlan(operations: planner.operations.sorted(), orphans: planner.orphans.sorted(),
                                waitingInvitations: planner.waiting.sorted(), membersWithoutAddress: planner.withoutAddress.sorted(),

@@ -18,6 +18,11 @@ struct AccountPlanner {
     var learned: [GitHubIdentity] = []
     /// Organisation logins that are some member's account.
     var claimedLogins: Set<String> = []
+    /// Logins some active member's fiche names: never removed nor uninvited for another
+    /// (departed) member whose fiche names the same login.
+    let activeLogins: Set<String>
+    /// Logins any fiche names.
+    let namedLogins: Set<String>
 
     init(members: [MemberRecord], unsynced: Set<String>, current: ProviderSnapshot, settings: AccountSettings, today: FicheDate) {
         self.current = current
@@ -26,6 +31,9 @@ struct AccountPlanner {
         self.unsynced = unsynced
         byID = Dictionary(members.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         githubLoginsByID = Dictionary(current.githubMembers.map { ($0.value, $0.key) }, uniquingKeysWith: min)
+        namedLogins = Set(members.compactMap { $0.githubLogin?.lowercased() })
+        activeLogins = Set(members.filter { settings.lifecycle.phase(endDate: $0.endDate, today: today) == .active }
+            .compactMap { $0.githubLogin?.lowercased() })
     }
 
     var lifecycle: Lifecycle { settings.lifecycle }
@@ -152,11 +160,12 @@ struct AccountPlanner {
                 planInvitation(.github, login, member: member, invitation, expiresAfter: lifecycle.githubInvitationExpiry)
             }
         case .departed(let days) where days >= lifecycle.githubRemovalAfter:
+            guard mayRemove(member.id), !settings.protectedAccounts.contains(login) else { break }
             if let account, !current.githubAdmins.contains(account.login), !settings.protectedAccounts.contains(account.login),
-               mayRemove(member.id) {
+               !activeLogins.contains(account.login) {
                 add(.github, .remove, account.login, member: member.id, "left on \(end), \(days) days ago")
             }
-            if let invitation, let id = invitation.id, !invitation.failed, mayRemove(member.id) {
+            if let invitation, let id = invitation.id, !invitation.failed, !activeLogins.contains(login) {
                 add(.github, .cancelInvitation, login, group: String(id), member: member.id, "left on \(end), invitation not accepted")
             }
         default: break
@@ -176,7 +185,9 @@ struct AccountPlanner {
         let standing = invitation.standing(today: today, expiresAfter: expiresAfter, maxSends: lifecycle.invitationSends)
         if standing == .expired {
             let what = "invitation of \(invitation.sentOn) \(invitation.failed ? "failed" : "expired")"
-            if let id = invitation.id {
+            // A pending one that expired is cancelled first (adding again while it is listed
+            // would do nothing); a failed one is already over.
+            if let id = invitation.id, !invitation.failed {
                 add(provider, .cancelInvitation, target, group: String(id), member: member.id, what)
             }
             add(provider, .invite, target, member: member.id,
@@ -228,10 +239,19 @@ struct AccountPlanner {
         }
         // A login some fiche names is not an orphan, even if that member is protected; an
         // account a member left for another one (fiche login changed) is.
-        let named = Set(byID.values.compactMap { $0.githubLogin?.lowercased() })
         for login in current.githubMembers.keys
-        where !claimedLogins.contains(login) && !named.contains(login) && !current.githubAdmins.contains(login) && !protected.contains(login) {
+        where !claimedLogins.contains(login) && !namedLogins.contains(login) && !current.githubAdmins.contains(login) && !protected.contains(login) {
             orphans.append(AccountPlan.Orphan(provider: .github, account: login))
+        }
+    }
+
+    /// Invitations fichesync sent to logins no fiche names any more (a login corrected in a
+    /// fiche): cancelled, so a stranger with the mistyped login cannot join.
+    mutating func cancelStrayInvitations() {
+        for (login, invitation) in current.githubInvitations.sorted(by: { $0.key < $1.key })
+        where invitation.byFichesync && !invitation.failed && !namedLogins.contains(login) && !settings.protectedAccounts.contains(login) {
+            guard let id = invitation.id else { continue }
+            add(.github, .cancelInvitation, login, group: String(id), member: nil, "no fiche names \(login) any more")
         }
     }
 }

@@ -24,7 +24,8 @@ public struct GitHubAccounts: Sendable {
             guard let login = invitation.login?.lowercased(), snapshot.githubMembers[login] == nil else { return nil }
             let series = sent[login]
             let sentOn = invitation.createdAt.flatMap(Self.parisDate) ?? series?.sentOn ?? FicheDate.today()
-            return (login, Invitation(id: invitation.id, sentOn: sentOn, firstSentOn: series?.firstSentOn, sends: series?.sends ?? 1, failed: failed))
+            return (login, Invitation(id: invitation.id, sentOn: sentOn, firstSentOn: series?.firstSentOn, sends: series?.sends ?? 1,
+                                      failed: failed, byFichesync: series != nil))
         }
         // A failed invitation matters only while no newer one is pending.
         for failed in try await client.failedInvitations() {
@@ -35,6 +36,12 @@ public struct GitHubAccounts: Sendable {
         for pending in try await client.invitations() {
             guard let (login, entry) = invitation(pending, failed: false) else { continue }
             snapshot.githubInvitations[login] = entry
+        }
+        // An invitation fichesync sent that GitHub no longer lists anywhere was cancelled by
+        // someone: it counts as failed, so it is sent again only while sends remain, then
+        // listed for a human — never re-sent forever.
+        for (login, series) in sent where snapshot.githubInvitations[login] == nil && snapshot.githubMembers[login] == nil {
+            snapshot.githubInvitations[login] = Invitation(sentOn: series.sentOn, firstSentOn: series.firstSentOn, sends: series.sends, failed: true)
         }
         if let team { snapshot.githubTeamMembers = Set(try await client.teamMembers(team).map { $0.login.lowercased() }) }
     }

@@ -13,10 +13,16 @@ public struct Invitation: Hashable, Sendable {
     public var firstSentOn: FicheDate
     /// Invitations sent in this series, the current one included.
     public var sends: Int
-    /// The provider says it failed (GitHub's `failed_invitations`: expired, refused, bounced).
+    /// The provider says it failed (GitHub's `failed_invitations`: expired, refused, bounced),
+    /// or it vanished (cancelled by someone) before being accepted.
     public var failed: Bool
+    /// fichesync sent it (it is in its memory): only those are cancelled when no fiche wants
+    /// them any more — the others are a human's business.
+    public var byFichesync: Bool
 
-    public init(id: Int? = nil, sentOn: FicheDate, firstSentOn: FicheDate? = nil, sends: Int = 1, failed: Bool = false) {
+    public init(id: Int? = nil, sentOn: FicheDate, firstSentOn: FicheDate? = nil, sends: Int = 1, failed: Bool = false,
+                byFichesync: Bool = true) {
+        self.byFichesync = byFichesync
         self.id = id
         self.sentOn = sentOn
         self.firstSentOn = min(firstSentOn ?? sentOn, sentOn)
@@ -34,9 +40,10 @@ public struct Invitation: Hashable, Sendable {
     }
 
     /// Where the invitation stands on `today`, for a provider whose invitations expire
-    /// `expiresAfter` days after they are sent.
+    /// `expiresAfter` days after they are sent. Dates are days, so only the day after the
+    /// last valid one counts as expired: never cancelled hours before the provider would.
     public func standing(today: FicheDate, expiresAfter: Int, maxSends: Int) -> Standing {
-        guard failed || today.dayNumber - sentOn.dayNumber >= expiresAfter else { return .pending }
+        guard failed || today.dayNumber - sentOn.dayNumber > expiresAfter else { return .pending }
         return sends >= maxSends ? .exhausted : .expired
     }
 }

@@ -17,22 +17,30 @@ public struct MattermostAccounts: Sendable {
     }
 
     /// Users and their teams, from paginated lists: O(pages) requests, not O(members).
-    /// `sent` are the invitations of earlier runs (from `AccountMemory`), by username: they
+    /// `sent` are the invitations of earlier runs (from `AccountMemory`), by member id: they
     /// stand until the account appears.
+    ///
+    /// Users are keyed by member id: the local part of their address in the domain (people
+    /// choose their username when they accept an invitation), else their username.
     public func snapshot(into snapshot: inout ProviderSnapshot, sent: [String: Invitation]) async throws -> [String: String] {
         var ids: [String: String] = [:]
         for user in try await client.users() {
-            snapshot.mattermostUsers[user.username] = []
-            ids[user.username] = user.id
+            snapshot.mattermostUsers[memberKey(user)] = []
+            ids[memberKey(user)] = user.id
         }
         for (name, id) in teamIDs.sorted(by: { $0.key < $1.key }) {
-            for user in try await client.users(inTeam: id) { snapshot.mattermostUsers[user.username, default: []].insert(name) }
+            for user in try await client.users(inTeam: id) { snapshot.mattermostUsers[memberKey(user), default: []].insert(name) }
         }
         snapshot.mattermostInvitations = sent.filter { ids[$0.key] == nil }
         return ids
     }
 
-    /// - Parameter userIDs: username → user id, from the snapshot of this run.
+    func memberKey(_ user: MattermostClient.User) -> String {
+        let email = user.email.lowercased(), suffix = "@\(domain.lowercased())"
+        return email.hasSuffix(suffix) ? String(email.dropLast(suffix.count)) : user.username
+    }
+
+    /// - Parameter userIDs: member id → user id, from the snapshot of this run.
     public func perform(_ op: AccountOperation, userIDs: [String: String]) async throws {
         switch op.action {
         case .invite:

@@ -34,9 +34,13 @@ public struct OVHAccounts: Sendable {
             if let known = knownRedirections[id] {
                 redirection = known
             } else {
-                let answer = try await client.redirection(id)
-                redirection = OVHRedirection(from: answer.from, to: answer.to)
-                read.new[id] = redirection
+                do {
+                    let answer = try await client.redirection(id)
+                    redirection = OVHRedirection(from: answer.from, to: answer.to)
+                    read.new[id] = redirection
+                } catch let error as ProviderError where error.status == 404 {
+                    continue  // deleted since it was listed
+                }
             }
             let from = redirection.from.lowercased()
             guard from.hasSuffix(suffix) else { continue }

@@ -30,8 +30,10 @@ public struct Reconciler: Sendable {
         let memory = AccountMemory(connection: journal.connection, logger: journal.logger)
         var snapshot = ProviderSnapshot()
         var mattermostIDs: [String: String] = [:]
-        /// Invitation series whose account now exists: they end.
-        var accepted: [AccountOperation.Provider: [String]] = [:]
+        /// Invitation series that end: their account exists, or no active member wants them.
+        var ended: [AccountOperation.Provider: [String]] = [:]
+        let active = members.filter { settings.lifecycle.phase(endDate: $0.endDate, today: today) == .active }
+        let activeIDs = Set(active.map(\.id)), activeLogins = Set(active.compactMap { $0.githubLogin?.lowercased() })
         var redirectionsRead: OVHAccounts.RedirectionsRead?
         if let ovh, wanted(.ovh) {
             redirectionsRead = try await ovh.snapshot(into: &snapshot, suspended: try await journal.suspendedMailboxes(),
@@ -40,35 +42,37 @@ public struct Reconciler: Sendable {
         if let mattermost, wanted(.mattermost) {
             let sent = try await memory.invitations(provider: .mattermost)
             mattermostIDs = try await mattermost.snapshot(into: &snapshot, sent: sent)
-            accepted[.mattermost] = sent.keys.filter { mattermostIDs[$0] != nil }
+            ended[.mattermost] = sent.keys.filter { mattermostIDs[$0] != nil || !activeIDs.contains($0) }
         }
         if let github, wanted(.github) {
             let sent = try await memory.invitations(provider: .github)
             snapshot.githubIdentities = try await memory.githubIdentities()
             try await github.snapshot(into: &snapshot, sent: sent)
-            accepted[.github] = sent.keys.filter { snapshot.githubMembers[$0] != nil }
+            ended[.github] = sent.keys.filter { snapshot.githubMembers[$0] != nil || !activeLogins.contains($0) }
         }
         var plan = AccountPlan.make(members: members, current: snapshot, settings: settings, today: today)
-        let active: Set<AccountOperation.Provider> = Set([ovh.map { _ in .ovh }, mattermost.map { _ in .mattermost }, github.map { _ in .github }]
+        let providers: Set<AccountOperation.Provider> = Set([ovh.map { _ in .ovh }, mattermost.map { _ in .mattermost }, github.map { _ in .github }]
             .compactMap { $0 }.filter(wanted))
-        plan.operations = plan.operations.filter { active.contains($0.provider) && (member == nil || $0.member == member) }
-        plan.orphans = plan.orphans.filter { active.contains($0.provider) }
-        plan.exceededLimits = plan.exceededLimits.filter { active.contains($0.provider) }
-        plan.waitingInvitations = plan.waitingInvitations.filter { active.contains($0.provider) && (member == nil || $0.member == member) }
+        plan.operations = plan.operations.filter { providers.contains($0.provider) && (member == nil || $0.member == member) }
+        plan.orphans = plan.orphans.filter { providers.contains($0.provider) }
+        plan.exceededLimits = plan.exceededLimits.filter { providers.contains($0.provider) }
+        plan.waitingInvitations = plan.waitingInvitations.filter { providers.contains($0.provider) && (member == nil || $0.member == member) }
+        plan.renamedLogins = plan.renamedLogins.filter { providers.contains(.github) && (member == nil || $0.member == member) }
+        plan.membersWithoutAddress = plan.membersWithoutAddress.filter { providers.contains(.ovh) && (member == nil || $0 == member) }
         if member != nil { plan.exceededLimits = [] }
         if dryRun { return Outcome(plan: plan, report: nil) }
 
         try await memory.remember(plan.learnedIdentities)
         if let read = redirectionsRead { try await memory.updateOVHRedirections(listed: read.listed, new: read.new) }
-        for (provider, targets) in accepted { try await memory.forgetInvitations(provider: provider, targets: targets) }
-        let providers = self
+        for (provider, targets) in ended { try await memory.forgetInvitations(provider: provider, targets: targets) }
+        let adapters = self
         let ids = mattermostIDs
         let report = try await AccountApplier(journal: journal) { op in
             switch op.provider {
-            case .ovh: try await providers.ovh?.perform(op)
-            case .mattermost: try await providers.mattermost?.perform(op, userIDs: ids)
+            case .ovh: try await adapters.ovh?.perform(op)
+            case .mattermost: try await adapters.mattermost?.perform(op, userIDs: ids)
             case .github:
-                if let identity = try await providers.github?.perform(op) { try await memory.remember([identity]) }
+                if let identity = try await adapters.github?.perform(op) { try await memory.remember([identity]) }
             }
             if op.action == .invite {
                 try await memory.rememberInvitation(provider: op.provider, target: op.target, member: op.member, on: today)

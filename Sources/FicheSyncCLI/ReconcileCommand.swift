@@ -74,10 +74,10 @@ struct ReconcileCommand: AsyncParsableCommand {
                     let journal = OperationJournal(connection: database.connection, logger: logger)
                     let result = try await providers.reconciler.run(members: members, settings: settings, today: today, journal: journal,
                                                                     only: only, member: member, dryRun: dryRun)
-                    try await providers.stopSandbox(savingTo: database.connection, logger: logger)
+                    try await providers.stopSandbox(savingTo: dryRun ? nil : database.connection, logger: logger)
                     return result
                 } catch {
-                    try? await providers.stopSandbox(savingTo: database.connection, logger: logger)
+                    try? await providers.stopSandbox(savingTo: dryRun ? nil : database.connection, logger: logger)
                     throw error
                 }
             }
@@ -223,11 +223,12 @@ struct ProviderConfiguration {
             github: GitHubAccounts(client: GitHubClient(http: http, credentials: github.credentials), team: nil))
     }
 
-    /// Saves the fakes' state and stops them.
-    func stopSandbox(savingTo connection: PostgresConnection, logger: Logger) async throws {
+    /// Saves the fakes' state (not after a dry run: it changed nothing) and stops them.
+    func stopSandbox(savingTo connection: PostgresConnection?, logger: Logger) async throws {
         guard let fakes else { return }
         for (provider, data) in [("ovh", try fakes.ovh.savedState()), ("mattermost", try fakes.mattermost.savedState()),
                                  ("github", try fakes.github.savedState())] {
+            guard let connection else { break }
             let json = String(decoding: data, as: UTF8.self)
             try await connection.query("""
                 INSERT INTO sandbox_state (provider, state) VALUES (\(provider), \(json)::jsonb)

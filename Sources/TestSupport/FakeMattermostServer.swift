@@ -74,12 +74,13 @@ public final class FakeMattermostServer: FakeProvider {
         }
     }
 
-    /// Everyone invited signs up: their account exists and is in the team.
-    public func acceptInvitations() {
+    /// Everyone invited signs up: their account exists and is in the team. People choose
+    /// their username when they sign up (by default, the address's local part).
+    public func acceptInvitations(username choose: (String) -> String = { String($0.prefix { $0 != "@" }) }) {
         state.withLock { s in
             for (team, emails) in s.invitations {
                 for email in emails {
-                    let username = String(email.prefix { $0 != "@" })
+                    let username = choose(email)
                     let id = Self.id(for: username)
                     s.users[id] = User(id: id, username: username, email: email)
                     s.teams[team, default: []].insert(id)

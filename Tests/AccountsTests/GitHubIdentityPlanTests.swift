@@ -94,16 +94,16 @@ import Testing
         var testDescription: String { "sent \(daysSinceSent) days ago, \(sends) sends\(failed ? ", failed" : "")" }
     }
 
-    /// GitHub invitations expire after 7 days, Mattermost's after 2; 3 sends at most.
+    /// GitHub invitations expire after 7 days, Mattermost's after 2 — counted in whole days,
+    /// so expired from the day after; 3 sends at most. A failed one is not cancelled (it is over).
     @Test(arguments: [
         Case(daysSinceSent: 0, sends: 1, github: [], mattermost: [], waiting: false),
-        Case(daysSinceSent: 1, sends: 1, github: [], mattermost: [], waiting: false),
-        Case(daysSinceSent: 2, sends: 1, github: [], mattermost: ["invite jeanne.dupont"], waiting: false),
-        Case(daysSinceSent: 6, sends: 1, github: [], mattermost: ["invite jeanne.dupont"], waiting: false),
-        Case(daysSinceSent: 7, sends: 1, github: ["cancel-invitation jdupont 77", "invite jdupont"], mattermost: ["invite jeanne.dupont"], waiting: false),
-        Case(daysSinceSent: 1, sends: 1, failed: true, github: ["cancel-invitation jdupont 77", "invite jdupont"],
-             mattermost: ["invite jeanne.dupont"], waiting: false),
-        Case(daysSinceSent: 7, sends: 3, github: [], mattermost: [], waiting: true),
+        Case(daysSinceSent: 2, sends: 1, github: [], mattermost: [], waiting: false),
+        Case(daysSinceSent: 3, sends: 1, github: [], mattermost: ["invite jeanne.dupont"], waiting: false),
+        Case(daysSinceSent: 7, sends: 1, github: [], mattermost: ["invite jeanne.dupont"], waiting: false),
+        Case(daysSinceSent: 8, sends: 1, github: ["cancel-invitation jdupont 77", "invite jdupont"], mattermost: ["invite jeanne.dupont"], waiting: false),
+        Case(daysSinceSent: 1, sends: 1, failed: true, github: ["invite jdupont"], mattermost: ["invite jeanne.dupont"], waiting: false),
+        Case(daysSinceSent: 8, sends: 3, github: [], mattermost: [], waiting: true),
         Case(daysSinceSent: 1, sends: 3, failed: true, github: [], mattermost: [], waiting: true),
     ])
     func standing(_ c: Case) {
@@ -119,7 +119,7 @@ import Testing
     /// Waiting 14 days since the first invitation: listed for a human, while still re-sent.
     @Test func longWaitIsListed() {
         let today = T.end.adding(days: -20)
-        let invitation = Invitation(id: 77, sentOn: today.adding(days: -7), firstSentOn: today.adding(days: -14), sends: 2)
+        let invitation = Invitation(id: 77, sentOn: today.adding(days: -8), firstSentOn: today.adding(days: -14), sends: 2)
         let plan = Self.plan(github: invitation, today: today)
         #expect(Self.actions(plan, .github) == ["cancel-invitation jdupont 77", "invite jdupont"])
         #expect(plan.waitingInvitations == [WaitingInvitation(provider: .github, target: "jdupont", member: "jeanne.dupont",
@@ -131,5 +131,29 @@ import Testing
         let today = T.end.adding(days: 3)
         let plan = Self.plan(github: Invitation(id: 77, sentOn: T.end), today: today)
         #expect(Self.actions(plan, .github) == ["cancel-invitation jdupont 77"])
+    }
+
+    /// Two fiches name the same login, one active, one gone: the departed one's rules never
+    /// remove the account or cancel the invitation the active one needs (no tug of war).
+    @Test func sharedLoginIsNotFoughtOver() {
+        let members = [T.member(), T.member("paul.parti", end: T.end.adding(days: -40), github: "JDupont", startups: [])]
+        var member = T.provisioned(logins: ["jdupont"])
+        member.githubIdentities = [:]
+        let asMember = AccountPlan.make(members: members, current: member, settings: T.settings, today: T.end.adding(days: -1))
+        #expect(!asMember.operations.contains { $0.provider == .github }, "\(asMember.operations)")
+        var invited = T.provisioned(logins: [])
+        invited.githubInvitations["jdupont"] = Invitation(id: 9, sentOn: T.end.adding(days: -2))
+        let asInvitee = AccountPlan.make(members: members, current: invited, settings: T.settings, today: T.end.adding(days: -1))
+        #expect(!asInvitee.operations.contains { $0.provider == .github }, "\(asInvitee.operations)")
+    }
+
+    /// A login corrected in a fiche: the invitation fichesync sent to the old one is
+    /// cancelled (a stranger could own it); one sent by a human is left alone.
+    @Test func strayInvitationsAreCancelled() {
+        var current = T.provisioned(logins: [])
+        current.githubInvitations["jdupont-typo"] = Invitation(id: 5, sentOn: T.end.adding(days: -20))
+        current.githubInvitations["invite-humaine"] = Invitation(id: 6, sentOn: T.end.adding(days: -20), byFichesync: false)
+        let plan = AccountPlan.make(members: [T.member()], current: current, settings: T.settings, today: T.end.adding(days: -19))
+        #expect(Self.actions(plan, .github) == ["cancel-invitation jdupont-typo 5", "invite jdupont"])
     }
 }

@@ -105,7 +105,7 @@ import TestSupport
     }
 
     /// An invitation not accepted in 7 days expires (GitHub moves it to the failed ones): it
-    /// is cancelled and sent again, three times in all; then it waits for a human, listed.
+    /// is sent again, three times in all; then it waits for a human, listed.
     @Test func expiredInvitationsAreSentAgainThenListed() async throws {
         let server = try await FakeGitHubServer.start()
         server.addUsers(["jdupont"])
@@ -120,11 +120,11 @@ import TestSupport
             #expect(try await run(0).operations.map(\.action) == [.invite])
             #expect(try await run(3).operations.isEmpty, "pending: not sent again")
             let resent = try await run(8)
-            #expect(resent.operations.map(\.action) == [.cancelInvitation, .invite])
+            #expect(resent.operations.map(\.action) == [.invite], "failed already: nothing to cancel")
             #expect(resent.operations.last?.reason.contains("failed; sent again (2 of 3)") == true)
             #expect(server.snapshot.failedInvitations.count == 1)
             let third = try await run(16)
-            #expect(third.operations.map(\.action) == [.cancelInvitation, .invite])
+            #expect(third.operations.map(\.action) == [.invite])
             #expect(third.waitingInvitations.map(\.gaveUp) == [false], "waiting since day 0: listed")
             let last = try await run(24)
             #expect(last.operations.isEmpty)
@@ -137,6 +137,27 @@ import TestSupport
             _ = try await run(25)
             let memory = AccountMemory(connection: databases[0].connection, logger: TestDatabase.logger)
             #expect(try await memory.invitations(provider: .github).isEmpty)
+        }
+        try await server.stop()
+    }
+
+    /// Someone cancels the invitation by hand, again and again: fichesync sends it again
+    /// while sends remain, then stops and lists it — it never re-sends forever.
+    @Test func invitationCancelledByHandIsNotResentForever() async throws {
+        let server = try await FakeGitHubServer.start()
+        server.addUsers(["jdupont"])
+        let client = GitHubClient(http: .shared, credentials: server.credentials)
+        let day0 = FicheDate(year: 2026, month: 11, day: 2)!
+        try await TestDatabase.with { databases async throws in
+            let journal = OperationJournal(connection: databases[0].connection, logger: TestDatabase.logger)
+            var plans: [AccountPlan] = []
+            for day in 0..<5 {
+                plans.append(try await Self.run(server, journal, members: [Self.jeanne], today: day0.adding(days: day)).0)
+                for id in server.snapshot.invitations.values { try await client.cancelInvitation(id) }
+            }
+            #expect(plans.map { $0.operations.map(\.action) } == [[.invite], [.invite], [.invite], [], []])
+            #expect(plans.last?.waitingInvitations.map(\.gaveUp) == [true])
+            #expect(server.snapshot.invitationsSent == 3)
         }
         try await server.stop()
     }

@@ -39,9 +39,15 @@ import TestSupport
             // Pending invitations are not sent again.
             #expect(try await Self.run(server, journal, members: members, today: today).0.operations.isEmpty)
 
-            // People accept; months later, those who left move to the alumni team — more than
-            // the default limit at once, so the run is refused until allowed.
-            server.acceptInvitations()
+            // People accept, choosing their own usernames: they are still recognised (by their
+            // address), nobody is invited again, nobody is an orphan.
+            server.acceptInvitations { email in "u-" + email.prefix { $0 != "@" }.replacingOccurrences(of: ".", with: "") }
+            let accepted = try await Self.run(server, journal, members: members, today: today).0
+            #expect(accepted.operations.isEmpty, "\(accepted.operations)")
+            #expect(accepted.orphans.isEmpty)
+
+            // Months later, those who left move to the alumni team — more than the default
+            // limit at once, so the run is refused until allowed.
             let later = today.adding(days: 200)
             await #expect(throws: AccountApplier.LimitExceeded.self) {
                 _ = try await Self.run(server, journal, members: members, today: later)
@@ -59,7 +65,7 @@ import TestSupport
             let departed = members.filter { $0.endDate.map { $0 < later.adding(days: -3) && $0 >= today } == true }
             #expect(!departed.isEmpty)
             for member in departed {
-                let id = try #require(state.users.values.first { $0.username == member.id }?.id)
+                let id = try #require(state.users.values.first { $0.email == "\(member.id)@beta.gouv.fr" }?.id)
                 #expect(state.teams[server.alumniTeamID]?.contains(id) == true, "\(member.id)")
                 #expect(state.teams[server.communityTeamID]?.contains(id) == false, "\(member.id)")
             }
