@@ -70,10 +70,7 @@ public struct GitHubAccounts: Sendable {
 
     /// The Europe/Paris day of an ISO 8601 time (`2026-11-18T23:30:00Z` is the 19th in Paris).
     static func parisDate(_ text: String) -> FicheDate? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        if let date = formatter.date(from: text) { return FicheDate.today(at: date) }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text).map { FicheDate.today(at: $0) }
+        if let date = try? Date(text, strategy: .iso8601) { return FicheDate.today(at: date) }
+        return (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))).map { FicheDate.today(at: $0) }
     }
 }

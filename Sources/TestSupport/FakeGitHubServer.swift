@@ -125,22 +125,19 @@ public final class FakeGitHubServer: FakeProvider {
         (1...39).contains(text.count) && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
     }
 
-    static func iso(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
-    }
+    /// `2026-11-25T11:00:00Z`, as GitHub writes times (UTC, so they sort as text).
+    static func iso(_ date: Date) -> String { date.formatted(.iso8601) }
 
-    /// GitHub moves an invitation not accepted within 7 days to the failed ones.
+    /// GitHub moves an invitation not accepted within 7 days to the failed ones. Runs on
+    /// every request, so it compares the times as text rather than parsing each one.
     private func expireInvitations(_ s: inout State) {
         let now = clock.withLock { $0 }
-        let formatter = ISO8601DateFormatter()
-        for (login, time) in s.invitationTimes {
-            guard let created = formatter.date(from: time), now.timeIntervalSince(created) >= 7 * 86_400,
-                  let id = s.invitations.removeValue(forKey: login) else { continue }
+        let cutoff = Self.iso(now.addingTimeInterval(-7 * 86_400))
+        for (login, time) in s.invitationTimes where time <= cutoff {
+            guard let id = s.invitations.removeValue(forKey: login) else { continue }
             s.invitationTimes[login] = nil
-            s.failedInvitations.append(FailedInvitation(id: id, login: login, createdAt: time,
-                                                        failedAt: Self.iso(created.addingTimeInterval(7 * 86_400)),
+            let failedAt = (try? Date(time, strategy: .iso8601)).map { Self.iso($0.addingTimeInterval(7 * 86_400)) } ?? cutoff
+            s.failedInvitations.append(FailedInvitation(id: id, login: login, createdAt: time, failedAt: failedAt,
                                                         failedReason: "Invitation expired"))
         }
     }

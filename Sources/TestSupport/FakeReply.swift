@@ -27,6 +27,15 @@ public struct FakeReply: Sendable {
         self.headers = headers
     }
 
+    /// A body encoded from `Encodable` values (keys sorted, like the JSON initialiser's).
+    public init(status: HTTPResponseStatus, encoding value: some Encodable, headers: [(String, String)] = []) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        self.status = status
+        body = (try? encoder.encode(value)) ?? Data()
+        self.headers = headers
+    }
+
     /// A `204 No Content`: no body at all, as HTTP wants.
     public static var noContent: FakeReply {
         var reply = FakeReply(status: .noContent, json: NSNull())

@@ -157,3 +157,9 @@ import Testing
         #expect(Self.actions(plan, .github) == ["cancel-invitation jdupont-typo 5", "invite jdupont"])
     }
 }
+
+/// GitHub's times are instants; invitation rules count Paris days.
+@Test(arguments: [("2026-11-18T23:30:00Z", 19), ("2026-11-18T06:46:10-08:00", 18), ("2026-07-18T22:30:00.123Z", 19)])
+func gitHubTimesAreParisDays(time: String, day: Int) {
+    #expect(GitHubAccounts.parisDate(time)?.day == day)
+}
