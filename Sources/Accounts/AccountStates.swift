@@ -9,6 +9,8 @@ public struct AccountState: Sendable, Equatable, Codable {
     public var email: String
     public var mattermost: String
     public var github: String
+    /// The member's GitHub account as fichesync knows it (`login #id`), once learned.
+    public var githubAccount: String?
 
     /// From one member's operations, oldest first (action, status).
     static func derive(member: String, operations: [(provider: String, action: String, status: String, group: String?)]) -> AccountState {
@@ -48,6 +50,11 @@ public struct AccountState: Sendable, Equatable, Codable {
         for try await (id, provider, action, status, group) in rows.decode((String, String, String, String, String?).self) {
             byMember[id, default: []].append((provider, action, status, group))
         }
-        return byMember.keys.sorted().map { derive(member: $0, operations: byMember[$0] ?? []) }
+        var states = byMember.keys.sorted().map { derive(member: $0, operations: byMember[$0] ?? []) }
+        let identities = try await AccountMemory(connection: connection, logger: logger).githubIdentities()
+        for index in states.indices {
+            if let identity = identities[states[index].member] { states[index].githubAccount = "\(identity.githubLogin) #\(identity.id)" }
+        }
+        return states
     }
 }

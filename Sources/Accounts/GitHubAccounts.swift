@@ -46,15 +46,23 @@ public struct GitHubAccounts: Sendable {
         if let team { snapshot.githubTeamMembers = Set(try await client.teamMembers(team).map { $0.login.lowercased() }) }
     }
 
-    /// Performs one operation; an invitation answers with the account's immutable id,
-    /// returned so it is remembered before the person even accepts.
+    /// What an operation taught: the account's immutable id (an invitation's answer names
+    /// it, so it is remembered before the person even accepts), and whether an invitation
+    /// is now pending (not when the answer says the person is already a member).
+    public struct Outcome: Sendable {
+        public var identity: GitHubIdentity?
+        public var invitationPending = false
+    }
+
     @discardableResult
-    public func perform(_ op: AccountOperation) async throws -> GitHubIdentity? {
+    public func perform(_ op: AccountOperation) async throws -> Outcome {
         switch op.action {
         case .invite:
             let membership = try await client.setMembership(op.target)
-            guard let user = membership.user, let member = op.member else { return nil }
-            return GitHubIdentity(member: member, id: user.id, ficheLogin: op.target, githubLogin: user.login)
+            let identity = membership.user.flatMap { user in
+                op.member.map { GitHubIdentity(member: $0, id: user.id, ficheLogin: op.target, githubLogin: user.login) }
+            }
+            return Outcome(identity: identity, invitationPending: membership.state == "pending")
         case .cancelInvitation:
             guard let id = op.group.flatMap({ Int($0) }) else {
                 throw ProviderError(provider: "github", method: "-", path: "-", status: nil, message: "no invitation id in \(op.idempotencyKey)")
@@ -65,7 +73,7 @@ public struct GitHubAccounts: Sendable {
         default:
             throw ProviderError(provider: "github", method: "-", path: "-", status: nil, message: "GitHub has no \(op.action.rawValue)")
         }
-        return nil
+        return Outcome()
     }
 
     /// The Europe/Paris day of an ISO 8601 time (`2026-11-18T23:30:00Z` is the 19th in Paris).

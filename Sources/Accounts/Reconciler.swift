@@ -68,13 +68,18 @@ public struct Reconciler: Sendable {
         let adapters = self
         let ids = mattermostIDs
         let report = try await AccountApplier(journal: journal) { op in
+            var invitationSent = false
             switch op.provider {
             case .ovh: try await adapters.ovh?.perform(op)
-            case .mattermost: try await adapters.mattermost?.perform(op, userIDs: ids)
+            case .mattermost:
+                try await adapters.mattermost?.perform(op, userIDs: ids)
+                invitationSent = op.action == .invite
             case .github:
-                if let identity = try await adapters.github?.perform(op) { try await memory.remember([identity]) }
+                let outcome = try await adapters.github?.perform(op)
+                if let identity = outcome?.identity { try await memory.remember([identity]) }
+                invitationSent = outcome?.invitationPending == true
             }
-            if op.action == .invite {
+            if invitationSent {
                 try await memory.rememberInvitation(provider: op.provider, target: op.target, member: op.member, on: today)
             }
         }.apply(plan)

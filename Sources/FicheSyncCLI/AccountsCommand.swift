@@ -31,6 +31,6 @@ struct AccountsCommand: AsyncParsableCommand {
             print("\(id): no account operation journaled yet (run `fichesync reconcile`)")
             return
         }
-        printTable(header: ["id", "email", "mattermost", "github"], rows: states.map { [$0.member, $0.email, $0.mattermost, $0.github] })
+        printTable(header: ["id", "email", "mattermost", "github"], rows: states.map { [$0.member, $0.email, $0.mattermost, $0.github + ($0.githubAccount.map { " (\($0))" } ?? "")] })
     }
 }

@@ -85,6 +85,8 @@ import TestSupport
             let first = try await Self.run(server, journal, members: [Self.jeanne], today: today)
             #expect(first.0.operations.map(\.action) == [.invite])
             #expect(try await memory.githubIdentities()["jeanne.dupont"]?.id == id)
+            let states = try await AccountState.load(member: "jeanne.dupont", from: databases[0].connection, logger: TestDatabase.logger)
+            #expect(states.first?.githubAccount == "jdupont #\(id)")
 
             server.acceptInvitations()
             server.renameUser("jdupont", to: "Jeanne-D")
@@ -159,6 +161,22 @@ import TestSupport
             #expect(plans.last?.waitingInvitations.map(\.gaveUp) == [true])
             #expect(server.snapshot.invitationsSent == 3)
         }
+        try await server.stop()
+    }
+
+    /// The invitation's answer names the account (with its id) and says whether an
+    /// invitation is pending: someone who joined meanwhile starts no invitation series.
+    @Test func invitationAnswerTellsIdentityAndState() async throws {
+        let server = try await FakeGitHubServer.start()
+        server.addUsers(["jdupont"])
+        server.addMember("pmartin")
+        let accounts = GitHubAccounts(client: GitHubClient(http: .shared, credentials: server.credentials), team: nil)
+        let invited = try await accounts.perform(AccountOperation(.github, .invite, target: "jdupont", member: "jeanne.dupont", reason: "test"))
+        #expect(invited.invitationPending)
+        #expect(invited.identity?.id == server.snapshot.users["jdupont"])
+        let joined = try await accounts.perform(AccountOperation(.github, .invite, target: "pmartin", member: "paul.martin", reason: "test"))
+        #expect(!joined.invitationPending)
+        #expect(joined.identity?.githubLogin == "pmartin")
         try await server.stop()
     }
 
