@@ -32,8 +32,7 @@ struct AccountPlanner {
         byID = Dictionary(members.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         githubLoginsByID = Dictionary(current.githubMembers.map { ($0.value, $0.key) }, uniquingKeysWith: min)
         namedLogins = Set(members.compactMap { $0.githubLogin?.lowercased() })
-        activeLogins = Set(members.filter { settings.lifecycle.phase(endDate: $0.endDate, today: today) == .active }
-            .compactMap { $0.githubLogin?.lowercased() })
+        activeLogins = Set(members.filter { settings.lifecycle.isActive($0, today: today) }.compactMap { $0.githubLogin?.lowercased() })
     }
 
     var lifecycle: Lifecycle { settings.lifecycle }
@@ -203,8 +202,8 @@ struct AccountPlanner {
     mutating func planMailingLists() {
         let protected = settings.protectedAccounts
         var wantedLists: [String: Set<String>] = [:]
-        for member in byID.values where !protected.contains(member.id) && member.memberType != .attributaire {
-            guard case .active = lifecycle.phase(endDate: member.endDate, today: today) else { continue }
+        for member in byID.values where !protected.contains(member.id) && member.memberType != .attributaire
+            && lifecycle.isActive(member, today: today) {
             for startup in member.activeStartups(on: today) {
                 wantedLists["set-\(startup)", default: []].insert("\(member.id)@\(settings.domain)")
             }

@@ -29,6 +29,11 @@ public struct Lifecycle: Sendable, Hashable {
         return daysAfter <= 0 ? .active : .departed(daysAfter: daysAfter)
     }
 
+    /// Whether `member` should have accounts on `today`.
+    public func isActive(_ member: MemberRecord, today: FicheDate) -> Bool {
+        phase(endDate: member.endDate, today: today) == .active
+    }
+
     public enum Phase: Hashable, Sendable {
         /// Some mission ends today or later (arriving recruits included).
         case active

@@ -32,7 +32,7 @@ public struct Reconciler: Sendable {
         var mattermostIDs: [String: String] = [:]
         /// Invitation series that end: their account exists, or no active member wants them.
         var ended: [AccountOperation.Provider: [String]] = [:]
-        let active = members.filter { settings.lifecycle.phase(endDate: $0.endDate, today: today) == .active }
+        let active = members.filter { settings.lifecycle.isActive($0, today: today) }
         let activeIDs = Set(active.map(\.id)), activeLogins = Set(active.compactMap { $0.githubLogin?.lowercased() })
         var redirectionsRead: OVHAccounts.RedirectionsRead?
         if let ovh, wanted(.ovh) {
