@@ -27,13 +27,14 @@ public struct AccountApplier: Sendable {
         self.perform = perform
     }
 
-    public func apply(_ plan: AccountPlan) async throws -> Report {
+    /// - Parameter scope: what the plan covers (a narrowed run leaves the rest alone).
+    public func apply(_ plan: AccountPlan, scope: OperationJournal.Scope = .everything) async throws -> Report {
         guard plan.exceededLimits.isEmpty else { throw LimitExceeded(limits: plan.exceededLimits) }
         guard try await journal.tryLockRun() else { throw RunInProgress() }
         do {
             try await journal.resumeInterrupted()
-            try await journal.record(plan)
-            try await journal.requeueFailed()
+            try await journal.record(plan, scope: scope)
+            try await journal.requeueFailed(scope: scope)
             var report = Report()
             while true {
                 let batch = try await journal.claim(limit: 16)

@@ -26,16 +26,32 @@ public struct OperationJournal: Sendable {
         self.logger = logger
     }
 
+    /// What a plan covers: a run narrowed by `--only`/`--member` says nothing of the rest,
+    /// so it must neither supersede nor retry operations outside it.
+    public struct Scope: Sendable, Equatable {
+        public var providers: Set<AccountOperation.Provider>
+        public var member: String?
+
+        public init(providers: Set<AccountOperation.Provider> = Set(AccountOperation.Provider.allCases), member: String? = nil) {
+            self.providers = providers
+            self.member = member
+        }
+
+        public static let everything = Scope()
+        var providerNames: [String] { providers.map(\.rawValue).sorted() }
+    }
+
     /// Records a plan: new operations become pending, those already open keep their row
-    /// (and attempts), and open operations the plan no longer wants are superseded — the
-    /// world changed (a fiche was fixed, someone did it by hand), so they must not run.
-    /// Returns how many operations were new.
+    /// (and attempts), and open operations of the plan's scope it no longer wants are
+    /// superseded — the world changed (a fiche was fixed, someone did it by hand), so they
+    /// must not run. Returns how many operations were new.
     @discardableResult
-    public func record(_ plan: AccountPlan) async throws -> Int {
+    public func record(_ plan: AccountPlan, scope: Scope = .everything) async throws -> Int {
         let keys = plan.operations.map(\.idempotencyKey)
         try await connection.query("""
             UPDATE account_operations SET status = 'superseded', updated_at = now(), finished_at = now()
             WHERE status IN ('pending', 'failed') AND NOT (idempotency_key = ANY(\(keys)))
+              AND provider = ANY(\(scope.providerNames)) AND (\(scope.member)::text IS NULL OR member = \(scope.member))
             """, logger: logger)
         var inserted = 0
         for op in plan.operations {
@@ -53,12 +69,15 @@ public struct OperationJournal: Sendable {
     }
 
     /// Failed operations under the attempt limit become pending again: a run retries what
-    /// earlier runs could not do (once per run: failures of this run wait for the next).
+    /// earlier runs could not do (once per run: failures of this run wait for the next),
+    /// within the run's scope.
     @discardableResult
-    public func requeueFailed() async throws -> Int {
+    public func requeueFailed(scope: Scope = .everything) async throws -> Int {
         let rows = try await connection.query("""
             UPDATE account_operations SET status = 'pending', updated_at = now()
-            WHERE status = 'failed' AND attempts < \(maxAttempts) RETURNING id
+            WHERE status = 'failed' AND attempts < \(maxAttempts)
+              AND provider = ANY(\(scope.providerNames)) AND (\(scope.member)::text IS NULL OR member = \(scope.member))
+            RETURNING id
             """, logger: logger)
         var count = 0
         for try await _ in rows.decode(Int64.self) { count += 1 }

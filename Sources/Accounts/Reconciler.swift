@@ -82,7 +82,7 @@ public struct Reconciler: Sendable {
             if invitationSent {
                 try await memory.rememberInvitation(provider: op.provider, target: op.target, member: op.member, on: today)
             }
-        }.apply(plan)
+        }.apply(plan, scope: OperationJournal.Scope(providers: providers, member: member))
         return Outcome(plan: plan, report: report)
     }
 }

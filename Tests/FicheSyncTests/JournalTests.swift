@@ -76,4 +76,20 @@ import Testing
             #expect(try await journal.failures().map(\.operation.target) == ["a@x"])
         }
     }
+
+    /// A run narrowed to one member (or provider) neither supersedes nor retries the others'
+    /// operations: its plan says nothing about them.
+    @Test func narrowedRunLeavesTheRestAlone() async throws {
+        try await TestDatabase.with { databases async throws in
+            let journal = OperationJournal(connection: databases[0].connection, logger: TestDatabase.logger)
+            try await journal.record(Self.plan(["a@x", "b@x"]))
+            for entry in try await journal.claim(limit: 2) { try await journal.fail(entry, error: "OVH answered 500") }
+            let onlyA = OperationJournal.Scope(member: "a@x")
+            try await journal.record(AccountPlan(operations: []), scope: onlyA)
+            #expect(try await journal.requeueFailed(scope: onlyA) == 0, "a's operation was superseded: its plan no longer wants it")
+            #expect(try await journal.failures().map(\.operation.target) == ["b@x"], "b's failure is kept, with its attempts")
+            #expect(try await journal.requeueFailed(scope: OperationJournal.Scope(providers: [.github])) == 0)
+            #expect(try await journal.requeueFailed() == 1)
+        }
+    }
 }
