@@ -166,7 +166,7 @@ struct ProviderConfiguration {
     var domain: String
     var reconciler = Reconciler(ovh: nil, mattermost: nil, github: nil)
     var isSandbox: Bool
-    private var fakes: (ovh: FakeOVHServer, mattermost: FakeMattermostServer, github: FakeGitHubServer)?
+    private var sandbox: FakeSandbox?
 
     init(environment: [String: String]) throws {
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
@@ -190,53 +190,38 @@ struct ProviderConfiguration {
         isSandbox = reconciler.ovh == nil && reconciler.mattermost == nil && reconciler.github == nil
     }
 
-    /// Starts the fakes on loopback with the state the last sandbox run left.
+    /// Starts the fakes on loopback, as `fichesync sandbox` serves them, with the state the
+    /// last sandbox run left, and talks to them through the same configuration as real
+    /// providers: their `export` lines.
     mutating func startSandbox(restoringFrom connection: PostgresConnection, logger: Logger) async throws {
-        let ovh = try await FakeOVHServer.start(domain: domain)
-        let mattermost = try await FakeMattermostServer.start()
-        let github = try await FakeGitHubServer.start()
+        let sandbox = try await FakeSandbox.start(domain: domain)
+        let fakes = Dictionary(uniqueKeysWithValues: sandbox.fakes.map { ($0.name, $0.fake) })
         let saved = try await connection.query("SELECT provider, state::text FROM sandbox_state", logger: logger)
         for try await (provider, state) in saved.decode((String, String).self) {
             do {
-                switch provider {
-                case "ovh": try ovh.restoreState(Data(state.utf8))
-                case "mattermost": try mattermost.restoreState(Data(state.utf8))
-                case "github": try github.restoreState(Data(state.utf8))
-                default: break
-                }
+                try fakes[provider]?.restoreState(Data(state.utf8))
             } catch {
                 // Only the sandbox's play accounts are at stake: say so and start afresh.
                 FileHandle.standardError.write(Data("fichesync: sandbox: the saved \(provider) state was written by another fichesync version and cannot be read; the fake \(provider) starts empty\n".utf8))
             }
         }
-        // In the sandbox every GitHub login named by a fiche exists.
-        let logins = try await connection.query("SELECT github FROM authors WHERE github IS NOT NULL", logger: logger)
-        var existing: [String] = []
-        for try await login in logins.decode(String.self) where Validator.isValidGitHubLogin(login) { existing.append(login) }
-        github.addUsers(existing)
-        fakes = (ovh, mattermost, github)
-        let http = HTTPClient.shared
-        reconciler = Reconciler(
-            ovh: OVHAccounts(client: OVHClient(http: http, credentials: ovh.credentials, domain: domain), domain: domain),
-            mattermost: MattermostAccounts(client: MattermostClient(http: http, credentials: mattermost.credentials),
-                                           teamIDs: ["community": mattermost.communityTeamID, "alumni": mattermost.alumniTeamID], domain: domain),
-            github: GitHubAccounts(client: GitHubClient(http: http, credentials: github.credentials), team: nil))
+        self = try ProviderConfiguration(environment: Dictionary(uniqueKeysWithValues: sandbox.exports.map { ($0.name, $0.value) }))
+        self.isSandbox = true
+        self.sandbox = sandbox
     }
 
     /// Saves the fakes' state (not after a dry run: it changed nothing) and stops them.
     func stopSandbox(savingTo connection: PostgresConnection?, logger: Logger) async throws {
-        guard let fakes else { return }
-        for (provider, data) in [("ovh", try fakes.ovh.savedState()), ("mattermost", try fakes.mattermost.savedState()),
-                                 ("github", try fakes.github.savedState())] {
-            guard let connection else { break }
-            let json = String(decoding: data, as: UTF8.self)
-            try await connection.query("""
-                INSERT INTO sandbox_state (provider, state) VALUES (\(provider), \(json)::jsonb)
-                ON CONFLICT (provider) DO UPDATE SET state = excluded.state, updated_at = now()
-                """, logger: logger)
+        guard let sandbox else { return }
+        if let connection {
+            for (provider, fake) in sandbox.fakes {
+                let json = String(decoding: try fake.savedState(), as: UTF8.self)
+                try await connection.query("""
+                    INSERT INTO sandbox_state (provider, state) VALUES (\(provider), \(json)::jsonb)
+                    ON CONFLICT (provider) DO UPDATE SET state = excluded.state, updated_at = now()
+                    """, logger: logger)
+            }
         }
-        try await fakes.ovh.stop()
-        try await fakes.mattermost.stop()
-        try await fakes.github.stop()
+        try await sandbox.stop()
     }
 }

@@ -22,6 +22,11 @@ public struct FakeSandbox: Sendable {
         return FakeSandbox(ovh: ovh, mattermost: mattermost, github: github, server: server, domain: domain)
     }
 
+    /// The fakes by the name their saved state goes under (`sandbox_state.provider`).
+    public var fakes: [(name: String, fake: any FakeProvider)] {
+        [("ovh", ovh), ("mattermost", mattermost), ("github", github)]
+    }
+
     /// `http://127.0.0.1:<port>`
     public var base: String { "http://127.0.0.1:\(server.port)" }
 
