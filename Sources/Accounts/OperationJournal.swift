@@ -39,6 +39,11 @@ public struct OperationJournal: Sendable {
 
         public static let everything = Scope()
         var providerNames: [String] { providers.map(\.rawValue).sorted() }
+
+        /// Whether the scope covers something of `provider` about `member` (`nil`: no member).
+        public func covers(_ provider: AccountOperation.Provider, member: String?) -> Bool {
+            providers.contains(provider) && (self.member == nil || member == self.member)
+        }
     }
 
     /// Records a plan: new operations become pending, those already open keep their row

@@ -53,12 +53,13 @@ public struct Reconciler: Sendable {
         var plan = AccountPlan.make(members: members, current: snapshot, settings: settings, today: today)
         let providers: Set<AccountOperation.Provider> = Set([ovh.map { _ in .ovh }, mattermost.map { _ in .mattermost }, github.map { _ in .github }]
             .compactMap { $0 }.filter(wanted))
-        plan.operations = plan.operations.filter { providers.contains($0.provider) && (member == nil || $0.member == member) }
+        let scope = OperationJournal.Scope(providers: providers, member: member)
+        plan.operations = plan.operations.filter { scope.covers($0.provider, member: $0.member) }
         plan.orphans = plan.orphans.filter { providers.contains($0.provider) }
         plan.exceededLimits = plan.exceededLimits.filter { providers.contains($0.provider) }
-        plan.waitingInvitations = plan.waitingInvitations.filter { providers.contains($0.provider) && (member == nil || $0.member == member) }
-        plan.renamedLogins = plan.renamedLogins.filter { providers.contains(.github) && (member == nil || $0.member == member) }
-        plan.membersWithoutAddress = plan.membersWithoutAddress.filter { providers.contains(.ovh) && (member == nil || $0 == member) }
+        plan.waitingInvitations = plan.waitingInvitations.filter { scope.covers($0.provider, member: $0.member) }
+        plan.renamedLogins = plan.renamedLogins.filter { scope.covers(.github, member: $0.member) }
+        plan.membersWithoutAddress = plan.membersWithoutAddress.filter { scope.covers(.ovh, member: $0) }
         if member != nil { plan.exceededLimits = [] }
         if dryRun { return Outcome(plan: plan, report: nil) }
 
@@ -82,7 +83,7 @@ public struct Reconciler: Sendable {
             if invitationSent {
                 try await memory.rememberInvitation(provider: op.provider, target: op.target, member: op.member, on: today)
             }
-        }.apply(plan, scope: OperationJournal.Scope(providers: providers, member: member))
+        }.apply(plan, scope: scope)
         return Outcome(plan: plan, report: report)
     }
 }
