@@ -1,6 +1,7 @@
 import FicheSync
 import Logging
 import PostgresNIO
+import Providers
 
 /// What fichesync remembers about provider accounts that the providers cannot tell it:
 /// members' GitHub identities (immutable ids) and the invitations it sent.
@@ -35,17 +36,17 @@ public struct AccountMemory: Sendable {
     }
 
     /// OVH redirections read by earlier runs in the last week, by id.
-    public func ovhRedirections() async throws -> [String: OVHRedirection] {
+    public func ovhRedirections() async throws -> [String: OVHClient.Redirection] {
         let rows = try await connection.query("""
             SELECT id, from_address, to_address FROM ovh_redirections WHERE read_at > now() - interval '7 days'
             """, logger: logger)
-        var redirections: [String: OVHRedirection] = [:]
-        for try await (id, from, to) in rows.decode((String, String, String).self) { redirections[id] = OVHRedirection(from: from, to: to) }
+        var redirections: [String: OVHClient.Redirection] = [:]
+        for try await (id, from, to) in rows.decode((String, String, String).self) { redirections[id] = OVHClient.Redirection(id: id, from: from, to: to) }
         return redirections
     }
 
     /// Forgets redirections OVH no longer lists and remembers those read for the first time.
-    public func updateOVHRedirections(listed: [String], new: [String: OVHRedirection]) async throws {
+    public func updateOVHRedirections(listed: [String], new: [String: OVHClient.Redirection]) async throws {
         try await connection.query("DELETE FROM ovh_redirections WHERE NOT (id = ANY(\(listed)))", logger: logger)
         for (id, redirection) in new {
             try await connection.query("""

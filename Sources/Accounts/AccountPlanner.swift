@@ -49,7 +49,7 @@ struct AccountPlanner {
     /// Email (OVH): a mailbox while active, suspended from D+5, deleted from D+30.
     mutating func planEmail(_ member: MemberRecord, _ phase: Lifecycle.Phase) {
         let address = "\(member.id)@\(settings.domain)"
-        let end = member.endDate.map(\.description) ?? "?"
+        let end = member.endText
         let mailbox = current.mailboxes[member.id]
         switch phase {
         case .active where member.memberType != .attributaire:
@@ -77,7 +77,7 @@ struct AccountPlanner {
     /// mailbox, at D+30.
     private mutating func planRedirection(_ member: MemberRecord, _ phase: Lifecycle.Phase) {
         let address = "\(member.id)@\(settings.domain)"
-        let end = member.endDate.map(\.description) ?? "?"
+        let end = member.endText
         let existing = current.redirections[member.id] ?? []
         switch phase {
         case .active:
@@ -102,7 +102,7 @@ struct AccountPlanner {
 
     /// Mattermost: in the community team while active (invited first); alumni team from D+3.
     mutating func planMattermost(_ member: MemberRecord, _ phase: Lifecycle.Phase) {
-        let end = member.endDate.map(\.description) ?? "?"
+        let end = member.endText
         let teams = current.mattermostUsers[member.id]
         switch phase {
         case .active:
@@ -132,7 +132,7 @@ struct AccountPlanner {
     /// gives the login the id was learned under, so a rename on GitHub changes nothing.
     mutating func planGitHub(_ member: MemberRecord, _ phase: Lifecycle.Phase) {
         guard let login = member.githubLogin?.lowercased() else { return }
-        let end = member.endDate.map(\.description) ?? "?"
+        let end = member.endText
         let known = current.githubIdentities[member.id]
         var account: (login: String, id: Int)?
         if let known, known.ficheLogin == login, let now = githubLoginsByID[known.id] {
@@ -176,7 +176,7 @@ struct AccountPlanner {
     /// list for a human what waits for long or was sent as often as allowed.
     private mutating func planInvitation(_ provider: AccountOperation.Provider, _ target: String, member: MemberRecord,
                                          _ invitation: Invitation?, expiresAfter: Int) {
-        let end = member.endDate.map(\.description) ?? "?"
+        let end = member.endText
         guard let invitation else {
             add(provider, .invite, target, member: member.id, "active until \(end)")
             return
@@ -253,4 +253,9 @@ struct AccountPlanner {
             add(.github, .cancelInvitation, login, group: String(id), member: nil, "no fiche names \(login) any more")
         }
     }
+}
+
+extension MemberRecord {
+    /// The end date as reasons print it.
+    fileprivate var endText: String { endDate.map(\.description) ?? "?" }
 }

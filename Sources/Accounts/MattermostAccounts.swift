@@ -25,8 +25,9 @@ public struct MattermostAccounts: Sendable {
     public func snapshot(into snapshot: inout ProviderSnapshot, sent: [String: Invitation]) async throws -> [String: String] {
         var ids: [String: String] = [:]
         for user in try await client.users() {
-            snapshot.mattermostUsers[memberKey(user)] = []
-            ids[memberKey(user)] = user.id
+            let key = memberKey(user)
+            snapshot.mattermostUsers[key] = []
+            ids[key] = user.id
         }
         for (name, id) in teamIDs.sorted(by: { $0.key < $1.key }) {
             for user in try await client.users(inTeam: id) { snapshot.mattermostUsers[memberKey(user), default: []].insert(name) }

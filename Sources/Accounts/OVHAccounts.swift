@@ -14,7 +14,7 @@ public struct OVHAccounts: Sendable {
     /// (to remember: a redirection's id never changes, so it is read once).
     public struct RedirectionsRead: Sendable {
         public var listed: [String] = []
-        public var new: [String: OVHRedirection] = [:]
+        public var new: [String: OVHClient.Redirection] = [:]
     }
 
     /// Mailboxes, redirections and `set-` lists as they are now: one request per list, not
@@ -22,7 +22,7 @@ public struct OVHAccounts: Sendable {
     /// apart); `knownRedirections` from earlier runs (only new ids are read).
     @discardableResult
     public func snapshot(into snapshot: inout ProviderSnapshot, suspended: Set<String>,
-                         knownRedirections: [String: OVHRedirection] = [:], lists: Bool = true) async throws -> RedirectionsRead {
+                         knownRedirections: [String: OVHClient.Redirection] = [:], lists: Bool = true) async throws -> RedirectionsRead {
         for name in try await client.accounts() {
             snapshot.mailboxes[name] = .init(suspended: suspended.contains(name))
         }
@@ -30,13 +30,12 @@ public struct OVHAccounts: Sendable {
         read.listed = try await client.redirectionIDs()
         let suffix = "@\(domain)".lowercased()
         for id in read.listed {
-            let redirection: OVHRedirection
+            let redirection: OVHClient.Redirection
             if let known = knownRedirections[id] {
                 redirection = known
             } else {
                 do {
-                    let answer = try await client.redirection(id)
-                    redirection = OVHRedirection(from: answer.from, to: answer.to)
+                    redirection = try await client.redirection(id)
                     read.new[id] = redirection
                 } catch let error as ProviderError where error.status == 404 {
                     continue  // deleted since it was listed

@@ -40,13 +40,3 @@ public struct ProviderSnapshot: Hashable, Sendable {
 
     public init() {}
 }
-
-/// One OVH redirection as OVH describes it.
-public struct OVHRedirection: Hashable, Sendable {
-    public var from: String
-    public var to: String
-    public init(from: String, to: String) {
-        self.from = from
-        self.to = to
-    }
-}

@@ -74,10 +74,16 @@ public actor OVHClient {
         try decode([String].self, await call(.GET, "/email/domain/\(domain)/redirection"))
     }
 
-    public struct Redirection: Decodable, Sendable, Equatable {
+    public struct Redirection: Decodable, Sendable, Hashable {
         public var id: String
         public var from: String
         public var to: String
+
+        public init(id: String, from: String, to: String) {
+            self.id = id
+            self.from = from
+            self.to = to
+        }
     }
 
     public func redirection(_ id: String) async throws -> Redirection {
