@@ -1,3 +1,4 @@
+import FicheSync
 import Foundation
 import NIOHTTP1
 import Providers
@@ -120,11 +121,6 @@ public final class FakeGitHubServer: FakeProvider {
         }
     }
 
-    /// GitHub's login alphabet (the sandbox makes accounts for such names only).
-    static func isLogin(_ text: String) -> Bool {
-        (1...39).contains(text.count) && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
-    }
-
     /// `2026-11-25T11:00:00Z`, as GitHub writes times (UTC, so they sort as text).
     static func iso(_ date: Date) -> String { date.formatted(.iso8601) }
 
@@ -175,7 +171,7 @@ public final class FakeGitHubServer: FakeProvider {
         return state.withLock { s -> FakeReply in
             expireInvitations(&s)
             func exists(_ login: String) -> Bool {
-                if everyLoginExists && s.users[login] == nil && Self.isLogin(login) { s.users[login] = 1_000 + s.users.count }
+                if everyLoginExists && s.users[login] == nil && Validator.isValidGitHubLogin(login) { s.users[login] = 1_000 + s.users.count }
                 return s.users[login] != nil
             }
             func account(_ login: String) -> [String: Any] {
