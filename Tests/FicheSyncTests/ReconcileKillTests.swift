@@ -1,0 +1,62 @@
+import Foundation
+import PostgresNIO
+import Testing
+import TestSupport
+@testable import FicheSync
+
+/// `fichesync reconcile` killed with SIGKILL in the middle of applying — no signal handler,
+/// no cleanup, its Postgres session cut — and started again: the second process finishes the
+/// work, the providers see nothing created or invited twice, and a third run plans nothing.
+///
+/// The in-process resume test (`ReconcileOVHTests.runKilledMidApplyResumes`) has to release the
+/// run lock by hand; here the lock goes away with the dead session, as in production.
+@Suite struct ReconcileKillTests {
+    @Test func reconcileKilledMidApplyResumesInANewProcess() async throws {
+        let sandbox = try await FakeSandbox.start()
+        // Every answer 100 ms late: the plan (≈200 operations) takes seconds to apply, so the
+        // kill lands in the middle of it.
+        for (_, fake) in sandbox.fakes { fake.setFaults(Faults(slowEvery: 1, delay: .milliseconds(100), seed: 7)) }
+        let settings = try await TestDatabase.makeSettings()
+        guard case .url(let url) = settings else { Issue.record("a URL database"); return }
+        var environment: [String: String?] = ["DATABASE_URL": url]
+        for (name, value) in sandbox.exports { environment[name] = value }
+        let home = try TemporaryDirectory()
+
+        let sync = try ChildProcess(["sync", Package.fixtures], home: home, environment: environment)
+        #expect(try await sync.wait() == 0, "\(sync.stderr)")
+
+        try await TestDatabase.with(settings: settings) { databases in
+            let connection = databases[0].connection
+            func count(_ status: String) async throws -> Int {
+                let rows = try await connection.query("SELECT count(*)::int FROM account_operations WHERE status = \(status)",
+                                                      logger: TestDatabase.logger)
+                for try await n in rows.decode(Int.self) { return n }
+                return 0
+            }
+
+            let first = try ChildProcess(["reconcile"], home: home, environment: environment)
+            let deadline = ContinuousClock.now + .seconds(60)
+            while try await count("done") < 20, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(try await first.kill() == 128 + SIGKILL, "ended on its own before the kill: \(first.stdout)")
+            let done = try await count("done"), unfinished = try await count("pending") + count("running")
+            #expect(done >= 20)
+            #expect(unfinished > 0, "the kill landed mid-apply (\(done) done)")
+
+            let second = try ChildProcess(["reconcile"], home: home, environment: environment)
+            #expect(try await second.wait() == 0, "\(second.stdout)\(second.stderr)")
+            #expect(second.stdout.contains(" 0 failed"), "\(second.stdout)")
+            #expect(try await count("pending") + count("running") + count("failed") == 0)
+
+            let third = try ChildProcess(["reconcile", "--dry-run"], home: home, environment: environment)
+            #expect(try await third.wait() == 0)
+            #expect(third.stdout.contains("0 to create, 0 to update, 0 to suspend, 0 to delete"), "\(third.stdout)")
+        }
+        #expect(sandbox.ovh.snapshot.duplicateCreations == 0)
+        #expect(sandbox.mattermost.snapshot.repeatedInvitations == 0)
+        #expect(sandbox.github.snapshot.repeatedInvitations == 0)
+        #expect(sandbox.ovh.snapshot.accounts.count > 0)
+        try await sandbox.stop()
+    }
+}
