@@ -47,6 +47,11 @@ public struct AccountOperation: Hashable, Sendable, Comparable, Codable {
         (lhs.provider, lhs.action, lhs.target, lhs.group ?? "") < (rhs.provider, rhs.action, rhs.target, rhs.group ?? "")
     }
 
+    /// Whether the provider shows that this operation was done, so that one interrupted
+    /// mid-call can be checked rather than repeated. Mattermost lists no pending email
+    /// invitations: an invitation cut off mid-call cannot be told from one never sent.
+    public var isObservable: Bool { !(provider == .mattermost && action == .invite) }
+
     /// A stable key for the journal: the same operation planned twice is the same row.
     public var idempotencyKey: String {
         [provider.rawValue, action.rawValue, target, group ?? ""].joined(separator: "|")

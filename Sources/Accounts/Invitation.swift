@@ -30,6 +30,12 @@ public struct Invitation: Hashable, Sendable {
         self.failed = failed
     }
 
+    /// The next invitation of a series (or the first, after none) sent on `day`: what
+    /// `AccountMemory.rememberInvitation` records.
+    public init(sentAgainOn day: FicheDate, after earlier: Invitation?) {
+        self.init(sentOn: day, firstSentOn: earlier?.firstSentOn, sends: (earlier?.sends ?? 0) + 1)
+    }
+
     public enum Standing: Hashable, Sendable {
         /// Still valid: wait for the person to accept.
         case pending

@@ -115,8 +115,13 @@ public struct OperationJournal: Sendable {
             """, logger: logger)
     }
 
+    /// Operations left running by a run that died (call only while holding the run lock):
+    /// the provider may or may not have done them.
+    public func interrupted() async throws -> [Entry] { try await entries(status: "running") }
+
     /// Operations left running by a run that died: back to pending, to be claimed again
-    /// (provider calls are idempotent: "already exists" counts as done). Call only while
+    /// (provider calls are idempotent: "already exists" counts as done; the reconciler settles
+    /// first those whose effect no provider shows). Call only while
     /// holding the run lock, so no live run's operations are taken from it.
     @discardableResult
     public func resumeInterrupted() async throws -> Int {
@@ -129,10 +134,12 @@ public struct OperationJournal: Sendable {
     }
 
     /// Failed operations, for the end-of-run report and for humans.
-    public func failures() async throws -> [Entry] {
+    public func failures() async throws -> [Entry] { try await entries(status: "failed") }
+
+    private func entries(status: String) async throws -> [Entry] {
         let rows = try await connection.query("""
             SELECT id, provider, action, target, grp, member, reason, attempts, last_error
-            FROM account_operations WHERE status = 'failed' ORDER BY id
+            FROM account_operations WHERE status = \(status) ORDER BY id
             """, logger: logger)
         return try await Self.entries(rows)
     }

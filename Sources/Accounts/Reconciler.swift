@@ -26,6 +26,26 @@ public struct Reconciler: Sendable {
     ///   - member: narrow the run to one member's operations.
     public func run(members: [MemberRecord], settings: AccountSettings, today: FicheDate, journal: OperationJournal,
                     only: AccountOperation.Provider? = nil, member: String? = nil, dryRun: Bool) async throws -> Outcome {
+        // The run lock is held from the first read to the last write, so what a dead run left
+        // "running" can be told from a live run's work. A dry run plans without it when a
+        // run is going on.
+        let owner = try await journal.tryLockRun()
+        guard owner || dryRun else { throw AccountApplier.RunInProgress() }
+        do {
+            let outcome = try await reconcile(members: members, settings: settings, today: today, journal: journal,
+                                              only: only, member: member, dryRun: dryRun, interrupted: owner ? journal.interrupted() : [])
+            if owner { try await journal.unlockRun() }
+            return outcome
+        } catch {
+            if owner { try? await journal.unlockRun() }
+            throw error
+        }
+    }
+
+    /// - Parameter interrupted: operations a dead run left running.
+    private func reconcile(members: [MemberRecord], settings: AccountSettings, today: FicheDate, journal: OperationJournal,
+                           only: AccountOperation.Provider?, member: String?, dryRun: Bool,
+                           interrupted: [OperationJournal.Entry]) async throws -> Outcome {
         func wanted(_ provider: AccountOperation.Provider) -> Bool { only == nil || only == provider }
         let memory = AccountMemory(connection: journal.connection, logger: journal.logger)
         var snapshot = ProviderSnapshot()
@@ -35,12 +55,27 @@ public struct Reconciler: Sendable {
         let active = members.filter { settings.lifecycle.isActive($0, today: today) }
         let activeIDs = Set(active.map(\.id)), activeLogins = Set(active.compactMap { $0.githubLogin?.lowercased() })
         var redirectionsRead: OVHAccounts.RedirectionsRead?
+        // The providers show whether a dead run's operations were done, and the plan sees
+        // it; an invitation email leaves nothing Mattermost lists. One that was in flight
+        // counts as sent — its series sends it again if it expires unanswered — rather than
+        // risk a second email. Settled whatever the run's scope, so no narrowed run resends it.
+        let unseen = interrupted.filter { !$0.operation.isObservable }
+        for entry in unseen where !dryRun {
+            let op = entry.operation
+            journal.logger.warning("an invitation was being sent when a run stopped: counted as sent",
+                                   metadata: ["provider": "\(op.provider)", "target": "\(op.target)"])
+            try await memory.rememberInvitation(provider: op.provider, target: op.target, member: op.member, on: today)
+            try await journal.succeed(entry)
+        }
         if let ovh, wanted(.ovh) {
             redirectionsRead = try await ovh.snapshot(into: &snapshot, suspended: try await journal.suspendedMailboxes(),
                                                       knownRedirections: try await memory.ovhRedirections(), lists: settings.mailingLists)
         }
         if let mattermost, wanted(.mattermost) {
-            let sent = try await memory.invitations(provider: .mattermost)
+            var sent = try await memory.invitations(provider: .mattermost)
+            if dryRun {
+                for entry in unseen { sent[entry.operation.target] = Invitation(sentAgainOn: today, after: sent[entry.operation.target]) }
+            }
             mattermostIDs = try await mattermost.snapshot(into: &snapshot, sent: sent)
             ended[.mattermost] = sent.keys.filter { mattermostIDs[$0] != nil || !activeIDs.contains($0) }
         }
