@@ -21,6 +21,10 @@ public struct AccountApplier: Sendable {
 
     let journal: OperationJournal
     let perform: @Sendable (AccountOperation) async throws -> Void
+    /// How many operations run at once on each provider. GitHub asks integrations not to
+    /// send it concurrent requests (its secondary rate limits); OVH and Mattermost take a
+    /// few at a time, which a first convergence of thousands of accounts needs.
+    public var concurrency: [AccountOperation.Provider: Int] = [.ovh: 4, .mattermost: 4, .github: 1]
 
     public init(journal: OperationJournal, perform: @escaping @Sendable (AccountOperation) async throws -> Void) {
         self.journal = journal
@@ -37,20 +41,9 @@ public struct AccountApplier: Sendable {
             try await journal.requeueFailed(scope: scope)
             var report = Report()
             while true {
-                let batch = try await journal.claim(limit: 16)
-                if batch.isEmpty { break }
-                for entry in batch {
-                    // Stopping (shutdown, Ctrl-C) leaves the rest running in the journal:
-                    // the next run resumes them.
-                    try Task.checkCancellation()
-                    do {
-                        try await perform(entry.operation)
-                        try await journal.succeed(entry)
-                        report.done += 1
-                    } catch {
-                        try await journal.fail(entry, error: String(describing: error))
-                    }
-                }
+                let next = try await journal.pending(limit: 64)
+                if next.isEmpty { break }
+                for phase in Self.phases(of: next) { report.done += try await run(phase) }
             }
             report.failed = try await journal.failures()
             try await journal.unlockRun()
@@ -59,5 +52,56 @@ public struct AccountApplier: Sendable {
             try? await journal.unlockRun()
             throw error
         }
+    }
+
+    /// Consecutive operations with the same provider and action. A plan is ordered so that
+    /// an operation depends only on earlier actions (the mailbox before the invitation sent
+    /// to it, a list before its subscribers), so the operations of one phase are independent.
+    static func phases(of entries: [OperationJournal.Entry]) -> [ArraySlice<OperationJournal.Entry>] {
+        var phases: [ArraySlice<OperationJournal.Entry>] = []
+        var start = entries.startIndex
+        for index in entries.indices.dropFirst()
+        where (entries[index].operation.provider, entries[index].operation.action) != (entries[start].operation.provider, entries[start].operation.action) {
+            phases.append(entries[start..<index])
+            start = index
+        }
+        if start < entries.endIndex { phases.append(entries[start...]) }
+        return phases
+    }
+
+    /// Runs one phase, at most the provider's concurrency at a time; returns how many succeeded.
+    private func run(_ phase: ArraySlice<OperationJournal.Entry>) async throws -> Int {
+        guard let provider = phase.first?.operation.provider else { return 0 }
+        let width = max(1, concurrency[provider] ?? 1)
+        return try await withThrowingTaskGroup(of: Bool.self) { group in
+            var waiting = phase
+            var done = 0
+            for _ in 0..<width {
+                guard let entry = waiting.popFirst() else { break }
+                group.addTask { try await execute(entry) }
+            }
+            while let succeeded = try await group.next() {
+                if succeeded { done += 1 }
+                if let entry = waiting.popFirst() { group.addTask { try await execute(entry) } }
+            }
+            return done
+        }
+    }
+
+    /// Takes, runs and marks one operation; false when it failed (journaled for the next run)
+    /// or another run took it. Stopping (shutdown, Ctrl-C) leaves what was under way
+    /// "running" in the journal and the rest pending: the next run resumes them.
+    private func execute(_ entry: OperationJournal.Entry) async throws -> Bool {
+        try Task.checkCancellation()
+        guard let entry = try await journal.start(entry) else { return false }
+        do {
+            try await perform(entry.operation)
+        } catch {
+            if Task.isCancelled { throw error }
+            try await journal.fail(entry, error: String(describing: error))
+            return false
+        }
+        try await journal.succeed(entry)
+        return true
     }
 }

@@ -3,8 +3,8 @@ import Logging
 import PostgresNIO
 
 /// The `account_operations` journal: what a reconcile run is about to do, is doing, did, and
-/// failed to do. Several runs (or instances) can share it: operations are claimed with
-/// `FOR UPDATE SKIP LOCKED`, so each is executed by one of them.
+/// failed to do. Several runs (or instances) can share it: an operation is taken by one
+/// conditional update (`start`), so each is executed by one of them.
 public struct OperationJournal: Sendable {
     public struct Entry: Hashable, Sendable {
         public var id: Int64
@@ -89,17 +89,22 @@ public struct OperationJournal: Sendable {
         return count
     }
 
-    /// Takes up to `limit` pending operations to execute now, oldest first, marking them
-    /// running.
-    public func claim(limit: Int = 1) async throws -> [Entry] {
+    /// The next pending operations, oldest first, without taking them: a run looks ahead
+    /// to know which can run side by side, and takes each only as it starts it (`start`).
+    public func pending(limit: Int) async throws -> [Entry] {
+        try await entries(status: "pending", limit: limit)
+    }
+
+    /// Takes one operation to execute now: marked running, its attempt counted. `nil` when
+    /// another run took it first. Only what is really under way is "running", so a run
+    /// killed mid-apply leaves behind exactly the calls it had in flight.
+    public func start(_ entry: Entry) async throws -> Entry? {
         let rows = try await connection.query("""
             UPDATE account_operations SET status = 'running', attempts = attempts + 1, updated_at = now()
-            WHERE id IN (SELECT id FROM account_operations
-                         WHERE status = 'pending'
-                         ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+            WHERE id = \(entry.id) AND status = 'pending'
             RETURNING id, provider, action, target, grp, member, reason, attempts, last_error
             """, logger: logger)
-        return try await Self.entries(rows).sorted { $0.id < $1.id }
+        return try await Self.entries(rows).first
     }
 
     public func succeed(_ entry: Entry) async throws {
@@ -119,7 +124,7 @@ public struct OperationJournal: Sendable {
     /// the provider may or may not have done them.
     public func interrupted() async throws -> [Entry] { try await entries(status: "running") }
 
-    /// Operations left running by a run that died: back to pending, to be claimed again
+    /// Operations left running by a run that died: back to pending, to be taken again
     /// (provider calls are idempotent: "already exists" counts as done; the reconciler settles
     /// first those whose effect no provider shows). Call only while
     /// holding the run lock, so no live run's operations are taken from it.
@@ -136,10 +141,10 @@ public struct OperationJournal: Sendable {
     /// Failed operations, for the end-of-run report and for humans.
     public func failures() async throws -> [Entry] { try await entries(status: "failed") }
 
-    private func entries(status: String) async throws -> [Entry] {
+    private func entries(status: String, limit: Int = Int(Int32.max)) async throws -> [Entry] {
         let rows = try await connection.query("""
             SELECT id, provider, action, target, grp, member, reason, attempts, last_error
-            FROM account_operations WHERE status = \(status) ORDER BY id
+            FROM account_operations WHERE status = \(status) ORDER BY id LIMIT \(limit)
             """, logger: logger)
         return try await Self.entries(rows)
     }

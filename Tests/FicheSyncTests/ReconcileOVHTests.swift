@@ -72,16 +72,19 @@ import TestSupport
             let client = OVHClient(http: .shared, credentials: server.credentials, domain: "beta.gouv.fr", policy: Self.fastPolicy)
             let accounts = OVHAccounts(client: client, domain: "beta.gouv.fr")
             let count = Counter()
+            let stopper = TaskStopper()
             // The run is stopped on the 20th operation, after the provider did it: what it
-            // had claimed stays "running" in the journal, as after a kill.
+            // had under way stays "running" in the journal, as after a kill.
             let interrupted = Task {
                 try await Self.run(accounts, journal, members: members) { op in
                     try await accounts.perform(op)
-                    if count.increment() == 20 { withUnsafeCurrentTask { $0?.cancel() } }
+                    if count.increment() == 20 { stopper.stop() }
                 }
             }
+            stopper.task.withLock { $0 = interrupted }
             await #expect(throws: (any Error).self) { _ = try await interrupted.value }
-            #expect(count.increment() == 21, "stopped right after the 20th operation")
+            let performed = count.increment() - 1
+            #expect((20..<24).contains(performed), "stopped after the operations under way (at most 4 at once): \(performed)")
             // What the dead run left: its lock is gone with its session in real life; here the
             // same connection keeps it, so release it as the process end would.
             try await journal.unlockRun()
@@ -121,6 +124,12 @@ import TestSupport
                                          timestamp: 1_700_000_000)
                 == "$1$2e7c7fac7dae9449dd88622a01ba6928c8a24941")
     }
+}
+
+/// Cancels a task from inside its own work (a child task cannot cancel its parent).
+final class TaskStopper: Sendable {
+    let task = Mutex<Task<(AccountPlan, AccountApplier.Report), any Error>?>(nil)
+    func stop() { task.withLock { $0?.cancel() } }
 }
 
 /// A thread-safe counter for test hooks.
