@@ -145,6 +145,12 @@ struct BenchCommand: AsyncParsableCommand {
             rows.append([real.label, "reconcile: no-op run against the fakes (\(figures.accounts) accounts held), \(figures.requests) requests, \(figures.operations) operations",
                          String(format: "%.3f s", figures.noOpSeconds), "", "", ""])
             rows.append([real.label, "reconcile: planning alone (pure)", String(format: "%.4f s", figures.planningSeconds), "", "", ""])
+            FileHandle.standardError.write(Data("measuring a first convergence (providers answering 20 ms late)…\n".utf8))
+            let first = try await ReconcileBenchmark(sync: syncBenchmark, today: today).convergence(folder: real.folder, count: 400, latency: .milliseconds(20))
+            rows.append([real.label, "reconcile: first convergence of 400 members (\(first.operations) operations, providers answering 20 ms late), 4 at once on OVH/Mattermost",
+                         String(format: "%.2f s", first.concurrent), "", "", ""])
+            rows.append([real.label, "reconcile: the same, one operation at a time", String(format: "%.2f s", first.sequential), "", "", ""])
+            syncLines.append(String(format: "first convergence, operations side by side vs one at a time: %.1f× faster", first.sequential / first.concurrent))
         }
         rows += processRows
 

@@ -98,4 +98,41 @@ struct ReconcileBenchmark {
         }
         return figures
     }
+
+    /// A first convergence: the first `count` members, providers empty and answering every
+    /// request `latency` late (loopback answers in microseconds; real providers do not),
+    /// applied with the default concurrency, then one operation at a time.
+    func convergence(folder: String, count: Int, latency: Duration) async throws -> (operations: Int, concurrent: Double, sequential: Double) {
+        let members = Array(try CatalogReader.read(directory: folder).0.authors.map(MemberRecord.init(author:)).prefix(count))
+        let domain = "beta.gouv.fr"
+        var operations = 0
+        var seconds: [Double] = []
+        for concurrency in [AccountApplier.defaultConcurrency, [:]] {
+            let slow = Faults(slowEvery: 1, delay: latency)
+            let ovh = try await FakeOVHServer.start(domain: domain, faults: slow)
+            let mattermost = try await FakeMattermostServer.start(faults: slow)
+            let github = try await FakeGitHubServer.start(faults: slow)
+            var reconciler = Reconciler(
+                ovh: OVHAccounts(client: OVHClient(http: .shared, credentials: ovh.credentials, domain: domain), domain: domain),
+                mattermost: MattermostAccounts(client: MattermostClient(http: .shared, credentials: mattermost.credentials),
+                                               teamIDs: ["community": mattermost.communityTeamID, "alumni": mattermost.alumniTeamID], domain: domain),
+                github: GitHubAccounts(client: GitHubClient(http: .shared, credentials: github.credentials), team: nil))
+            reconciler.concurrency = concurrency
+            let database = try await Database.open(try await sync.freshDatabase(), logger: sync.logger)
+            do {
+                let journal = OperationJournal(connection: database.connection, logger: sync.logger)
+                let start = DispatchTime.now().uptimeNanoseconds
+                let outcome = try await reconciler.run(members: members, settings: AccountSettings(domain: domain, mailingLists: false),
+                                                       today: today, journal: journal, dryRun: false)
+                seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                operations = outcome.report?.done ?? 0
+            } catch {
+                await database.close()
+                throw error
+            }
+            await database.close()
+            try await ovh.stop(); try await mattermost.stop(); try await github.stop()
+        }
+        return (operations, seconds[0], seconds[1])
+    }
 }

@@ -24,7 +24,8 @@ public struct AccountApplier: Sendable {
     /// How many operations run at once on each provider. GitHub asks integrations not to
     /// send it concurrent requests (its secondary rate limits); OVH and Mattermost take a
     /// few at a time, which a first convergence of thousands of accounts needs.
-    public var concurrency: [AccountOperation.Provider: Int] = [.ovh: 4, .mattermost: 4, .github: 1]
+    public var concurrency = Self.defaultConcurrency
+    public static let defaultConcurrency: [AccountOperation.Provider: Int] = [.ovh: 4, .mattermost: 4, .github: 1]
 
     public init(journal: OperationJournal, perform: @escaping @Sendable (AccountOperation) async throws -> Void) {
         self.journal = journal

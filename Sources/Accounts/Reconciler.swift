@@ -8,6 +8,8 @@ public struct Reconciler: Sendable {
     public var ovh: OVHAccounts?
     public var mattermost: MattermostAccounts?
     public var github: GitHubAccounts?
+    /// Operations at once per provider (`AccountApplier.concurrency`).
+    public var concurrency = AccountApplier.defaultConcurrency
 
     public init(ovh: OVHAccounts?, mattermost: MattermostAccounts?, github: GitHubAccounts?) {
         self.ovh = ovh
@@ -103,7 +105,7 @@ public struct Reconciler: Sendable {
         for (provider, targets) in ended { try await memory.forgetInvitations(provider: provider, targets: targets) }
         let adapters = self
         let ids = mattermostIDs
-        let report = try await AccountApplier(journal: journal) { op in
+        var applier = AccountApplier(journal: journal) { op in
             var invitationSent = false
             switch op.provider {
             case .ovh: try await adapters.ovh?.perform(op)
@@ -118,7 +120,9 @@ public struct Reconciler: Sendable {
             if invitationSent {
                 try await memory.rememberInvitation(provider: op.provider, target: op.target, member: op.member, on: today)
             }
-        }.apply(plan, scope: scope)
+        }
+        applier.concurrency = concurrency
+        let report = try await applier.apply(plan, scope: scope)
         return Outcome(plan: plan, report: report)
     }
 }
