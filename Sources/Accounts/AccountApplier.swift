@@ -1,5 +1,9 @@
 /// Executes a plan through the journal: every operation recorded before it runs and marked
 /// after; one failure never stops the run; a killed run is resumed by the next one.
+///
+/// Resuming redoes what a dead run left running; the providers answer "already exists" or
+/// "already gone" to what was done. Operations whose effect no provider shows
+/// (`AccountOperation.isObservable`) are settled by `Reconciler` before it applies.
 public struct AccountApplier: Sendable {
     public struct Report: Sendable, Equatable {
         public var done = 0

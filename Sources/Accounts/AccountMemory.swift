@@ -71,12 +71,19 @@ public struct AccountMemory: Sendable {
         return invitations
     }
 
-    /// One more invitation of a series sent on `day`.
-    public func rememberInvitation(provider: AccountOperation.Provider, target: String, member: String?, on day: FicheDate) async throws {
+    /// One more invitation of a series sent on `day`. With `settling`, the journal row of an
+    /// invitation a dead run had in flight is marked done in the same statement (and the send
+    /// counted only if that row was still running), so a second kill cannot count it twice.
+    public func rememberInvitation(provider: AccountOperation.Provider, target: String, member: String?, on day: FicheDate,
+                                   settling journalID: Int64? = nil) async throws {
         let date = day.description
         try await connection.query("""
+            WITH settled AS (
+                UPDATE account_operations SET status = 'done', last_error = NULL, updated_at = now(), finished_at = now()
+                WHERE id = \(journalID) AND status = 'running' RETURNING id)
             INSERT INTO account_invitations (provider, target, member, first_sent_on, last_sent_on, sends)
-            VALUES (\(provider.rawValue), \(target), \(member), \(date)::date, \(date)::date, 1)
+            SELECT \(provider.rawValue), \(target), \(member), \(date)::date, \(date)::date, 1
+            WHERE \(journalID)::bigint IS NULL OR EXISTS (SELECT 1 FROM settled)
             ON CONFLICT (provider, target) DO UPDATE SET last_sent_on = excluded.last_sent_on,
                 sends = account_invitations.sends + 1, member = excluded.member
             """, logger: logger)

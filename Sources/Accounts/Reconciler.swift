@@ -29,17 +29,23 @@ public struct Reconciler: Sendable {
     public func run(members: [MemberRecord], settings: AccountSettings, today: FicheDate, journal: OperationJournal,
                     only: AccountOperation.Provider? = nil, member: String? = nil, dryRun: Bool) async throws -> Outcome {
         // The run lock is held from the first read to the last write, so what a dead run left
-        // "running" can be told from a live run's work. A dry run plans without it when a
-        // run is going on.
+        // "running" can be told from a live run's work. A dry run takes it only to look at
+        // that, and plans without it when a run is going on: it never holds up a real run.
         let owner = try await journal.tryLockRun()
         guard owner || dryRun else { throw AccountApplier.RunInProgress() }
+        var locked = owner
         do {
+            let interrupted = owner ? try await journal.interrupted() : []
+            if locked && dryRun {
+                try await journal.unlockRun()
+                locked = false
+            }
             let outcome = try await reconcile(members: members, settings: settings, today: today, journal: journal,
-                                              only: only, member: member, dryRun: dryRun, interrupted: owner ? journal.interrupted() : [])
-            if owner { try await journal.unlockRun() }
+                                              only: only, member: member, dryRun: dryRun, interrupted: interrupted)
+            if locked { try await journal.unlockRun() }
             return outcome
         } catch {
-            if owner { try? await journal.unlockRun() }
+            if locked { try? await journal.unlockRun() }
             throw error
         }
     }
@@ -66,8 +72,7 @@ public struct Reconciler: Sendable {
             let op = entry.operation
             journal.logger.warning("an invitation was being sent when a run stopped: counted as sent",
                                    metadata: ["provider": "\(op.provider)", "target": "\(op.target)"])
-            try await memory.rememberInvitation(provider: op.provider, target: op.target, member: op.member, on: today)
-            try await journal.succeed(entry)
+            try await memory.rememberInvitation(provider: op.provider, target: op.target, member: op.member, on: today, settling: entry.id)
         }
         if let ovh, wanted(.ovh) {
             redirectionsRead = try await ovh.snapshot(into: &snapshot, suspended: try await journal.suspendedMailboxes(),

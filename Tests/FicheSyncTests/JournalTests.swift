@@ -28,12 +28,19 @@ import Testing
             let first = OperationJournal(connection: databases[0].connection, logger: TestDatabase.logger)
             let second = OperationJournal(connection: databases[1].connection, logger: TestDatabase.logger)
             try await first.record(Self.plan(targets))
-            async let a = first.claim(limit: 25)
-            async let b = second.claim(limit: 25)
-            let (claimedA, claimedB) = try await (a, b)
-            let idsA = Set(claimedA.map(\.id)), idsB = Set(claimedB.map(\.id))
+            // Both saw the same pending operations and race to take every one of them.
+            let seen = try await first.pending(limit: 100)
+            #expect(seen.count == 40)
+            func take(_ journal: OperationJournal) async throws -> Set<Int64> {
+                var taken: Set<Int64> = []
+                for entry in seen { if let started = try await journal.start(entry) { taken.insert(started.id) } }
+                return taken
+            }
+            async let a = take(first)
+            async let b = take(second)
+            let (idsA, idsB) = try await (a, b)
             #expect(idsA.isDisjoint(with: idsB))
-            #expect(idsA.count + idsB.count == 25)
+            #expect(idsA.union(idsB) == Set(seen.map(\.id)))
         }
     }
 

@@ -34,20 +34,51 @@ import TestSupport
                 return 0
             }
 
-            // Killed three times: among the OVH creations, the Mattermost invitations
-            // and the GitHub invitations (the plan applies them in that order).
-            for threshold in [20, 100, 160] {
+            func scalar(_ query: PostgresQuery) async throws -> Int {
+                for try await n in try await connection.query(query, logger: TestDatabase.logger).decode(Int.self) { return n }
+                return 0
+            }
+            /// The dead process's session (and the run lock with it) ends a moment after the kill.
+            func lockGone() async throws {
+                let deadline = ContinuousClock.now + .seconds(30)
+                while try await scalar("""
+                    SELECT count(*)::int FROM pg_locks WHERE locktype = 'advisory'
+                    AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                    """) > 0, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+
+            // The plan applies OVH creations, then Mattermost invitations, then GitHub ones;
+            // each run is killed halfway through one of them.
+            let dry = try ChildProcess(["reconcile", "--dry-run", "--format", "json"], home: home, environment: environment)
+            #expect(try await dry.wait() == 0)
+            let plan = try #require(try JSONSerialization.jsonObject(with: Data(dry.stdout.utf8)) as? [String: Any])
+            let providers = try #require(plan["operations"] as? [[String: Any]]).compactMap { $0["provider"] as? String }
+            var before = 0
+            for provider in ["ovh", "mattermost", "github"] {
+                let planned = providers.count(where: { $0 == provider })
+                try #require(planned >= 8, "enough \(provider) operations to kill a run among them")
+                let threshold = before + planned / 2
+                before += planned
+                try await lockGone()
                 let run = try ChildProcess(["reconcile"], home: home, environment: environment)
                 let deadline = ContinuousClock.now + .seconds(60)
                 while try await count("done") < threshold, ContinuousClock.now < deadline {
                     try await Task.sleep(for: .milliseconds(10))
                 }
                 #expect(try await run.kill() == 128 + SIGKILL, "ended on its own before the kill: \(run.stdout)")
-                let done = try await count("done"), unfinished = try await count("pending") + count("running")
+                let done = try await count("done"), running = try await count("running")
                 #expect(done >= threshold)
-                #expect(unfinished > 0, "the kill landed mid-apply (\(done) done)")
+                #expect(running + (try await count("pending")) > 0, "the kill landed mid-apply (\(done) done)")
+                if provider == "mattermost" {
+                    #expect(try await scalar("""
+                        SELECT count(*)::int FROM account_operations WHERE status = 'running' AND provider = 'mattermost' AND action = 'invite'
+                        """) > 0, "killed with invitations in flight")
+                }
             }
 
+            try await lockGone()
             let second = try ChildProcess(["reconcile"], home: home, environment: environment)
             #expect(try await second.wait() == 0, "\(second.stdout)\(second.stderr)")
             #expect(second.stdout.contains(" 0 failed"), "\(second.stdout)")
