@@ -24,14 +24,17 @@ public struct AccountApplier: Sendable {
     }
 
     let journal: OperationJournal
-    let perform: @Sendable (AccountOperation) async throws -> Void
+    /// Does one operation on its provider. It gets the journal entry, not just the
+    /// operation, so that what it records besides (an invitation sent) can be written in
+    /// the same statement as the entry's completion.
+    let perform: @Sendable (OperationJournal.Entry) async throws -> Void
     /// How many operations run at once on each provider. GitHub asks integrations not to
     /// send it concurrent requests (its secondary rate limits); OVH and Mattermost take a
     /// few at a time, which a first convergence of thousands of accounts needs.
     public var concurrency = Self.defaultConcurrency
     public static let defaultConcurrency: [AccountOperation.Provider: Int] = [.ovh: 4, .mattermost: 4, .github: 1]
 
-    public init(journal: OperationJournal, perform: @escaping @Sendable (AccountOperation) async throws -> Void) {
+    public init(journal: OperationJournal, perform: @escaping @Sendable (OperationJournal.Entry) async throws -> Void) {
         self.journal = journal
         self.perform = perform
     }
@@ -100,7 +103,7 @@ public struct AccountApplier: Sendable {
         try Task.checkCancellation()
         guard let entry = try await journal.start(entry) else { return false }
         do {
-            try await perform(entry.operation)
+            try await perform(entry)
         } catch {
             if Task.isCancelled { throw error }
             try await journal.fail(entry, error: String(describing: error))

@@ -71,11 +71,12 @@ public struct AccountMemory: Sendable {
         return invitations
     }
 
-    /// One more invitation of a series sent on `day`. With `settling`, the journal row of an
-    /// invitation a dead run had in flight is marked done in the same statement (and the send
-    /// counted only if that row was still running), so a second kill cannot count it twice.
+    /// One more invitation of a series sent on `day`, and the journal entry that sent it
+    /// marked done, in one statement. It counts only while the entry is still running, so a
+    /// send is never counted twice: not when a run dies between its writes, nor when the
+    /// next run settles an invitation the dead one had in flight.
     public func rememberInvitation(provider: AccountOperation.Provider, target: String, member: String?, on day: FicheDate,
-                                   settling journalID: Int64? = nil) async throws {
+                                   settling journalID: Int64) async throws {
         let date = day.description
         try await connection.query("""
             WITH settled AS (
@@ -83,7 +84,7 @@ public struct AccountMemory: Sendable {
                 WHERE id = \(journalID) AND status = 'running' RETURNING id)
             INSERT INTO account_invitations (provider, target, member, first_sent_on, last_sent_on, sends)
             SELECT \(provider.rawValue), \(target), \(member), \(date)::date, \(date)::date, 1
-            WHERE \(journalID)::bigint IS NULL OR EXISTS (SELECT 1 FROM settled)
+            WHERE EXISTS (SELECT 1 FROM settled)
             ON CONFLICT (provider, target) DO UPDATE SET last_sent_on = excluded.last_sent_on,
                 sends = account_invitations.sends + 1, member = excluded.member
             """, logger: logger)

@@ -110,7 +110,8 @@ public struct Reconciler: Sendable {
         for (provider, targets) in ended { try await memory.forgetInvitations(provider: provider, targets: targets) }
         let adapters = self
         let ids = mattermostIDs
-        var applier = AccountApplier(journal: journal) { op in
+        var applier = AccountApplier(journal: journal) { entry in
+            let op = entry.operation
             var invitationSent = false
             switch op.provider {
             case .ovh: try await adapters.ovh?.perform(op)
@@ -123,7 +124,9 @@ public struct Reconciler: Sendable {
                 invitationSent = outcome?.invitationPending == true
             }
             if invitationSent {
-                try await memory.rememberInvitation(provider: op.provider, target: op.target, member: op.member, on: today)
+                // Remembered and marked done at once: a kill between the two would otherwise
+                // count this send again when the next run settles it as interrupted.
+                try await memory.rememberInvitation(provider: op.provider, target: op.target, member: op.member, on: today, settling: entry.id)
             }
         }
         applier.concurrency = concurrency

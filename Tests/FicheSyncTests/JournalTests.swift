@@ -101,6 +101,26 @@ import Testing
     }
 }
 
+extension JournalTests {
+    /// An invitation's send is counted with its journal entry's completion, once: the same
+    /// settlement again (a run that died after writing it, settled by the next) adds nothing.
+    @Test func anInvitationIsCountedOnceWithItsEntry() async throws {
+        try await TestDatabase.with { databases async throws in
+            let journal = OperationJournal(connection: databases[0].connection, logger: TestDatabase.logger)
+            let memory = AccountMemory(connection: databases[0].connection, logger: TestDatabase.logger)
+            let invite = AccountOperation(.mattermost, .invite, target: "a", member: "a", reason: "active")
+            try await journal.record(AccountPlan(operations: [invite], orphans: [], exceededLimits: []))
+            let entry = try #require(try await journal.claim(limit: 1).first)
+            let day = try #require(FicheDate(year: 2026, month: 11, day: 30))
+            try await memory.rememberInvitation(provider: .mattermost, target: "a", member: "a", on: day, settling: entry.id)
+            try await memory.rememberInvitation(provider: .mattermost, target: "a", member: "a", on: day, settling: entry.id)
+            #expect(try await memory.invitations(provider: .mattermost)["a"]?.sends == 1)
+            #expect(try await journal.interrupted().isEmpty, "the entry is done")
+            #expect(try await journal.pending(limit: 10).isEmpty)
+        }
+    }
+}
+
 extension OperationJournal {
     /// Takes up to `limit` pending operations, oldest first, the way a run takes them: one by one.
     func claim(limit: Int) async throws -> [Entry] {

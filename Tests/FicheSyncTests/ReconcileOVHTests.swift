@@ -30,7 +30,8 @@ import TestSupport
         try await accounts.snapshot(into: &snapshot, suspended: try await journal.suspendedMailboxes())
         var plan = AccountPlan.make(members: members, current: snapshot, settings: settings, today: today)
         plan.operations = plan.operations.filter { $0.provider == .ovh }
-        let applier = AccountApplier(journal: journal, perform: perform ?? { try await accounts.perform($0) })
+        let perform = perform ?? { try await accounts.perform($0) }
+        let applier = AccountApplier(journal: journal) { try await perform($0.operation) }
         return (plan, try await applier.apply(plan))
     }
 
