@@ -55,12 +55,7 @@ struct ReconcileBenchmark {
         try mattermost.restoreState(try JSONEncoder().encode(mattermostState))
         try github.restoreState(try JSONEncoder().encode(githubState))
 
-        let http = HTTPClient.shared
-        let reconciler = Reconciler(
-            ovh: OVHAccounts(client: OVHClient(http: http, credentials: ovh.credentials, domain: domain), domain: domain),
-            mattermost: MattermostAccounts(client: MattermostClient(http: http, credentials: mattermost.credentials),
-                                           teamIDs: ["community": mattermost.communityTeamID, "alumni": mattermost.alumniTeamID], domain: domain),
-            github: GitHubAccounts(client: GitHubClient(http: http, credentials: github.credentials), team: nil))
+        let reconciler = Self.reconciler(ovh, mattermost, github, domain: domain)
         let settings = AccountSettings(domain: domain, mailingLists: false)
         var figures = Figures()
         figures.accounts = ovhState.accounts.count + mattermostState.users.count + githubState.members.count
@@ -99,6 +94,15 @@ struct ReconcileBenchmark {
         return figures
     }
 
+    /// A reconciler talking to the three fakes.
+    static func reconciler(_ ovh: FakeOVHServer, _ mattermost: FakeMattermostServer, _ github: FakeGitHubServer, domain: String) -> Reconciler {
+        Reconciler(
+            ovh: OVHAccounts(client: OVHClient(http: .shared, credentials: ovh.credentials, domain: domain), domain: domain),
+            mattermost: MattermostAccounts(client: MattermostClient(http: .shared, credentials: mattermost.credentials),
+                                           teamIDs: ["community": mattermost.communityTeamID, "alumni": mattermost.alumniTeamID], domain: domain),
+            github: GitHubAccounts(client: GitHubClient(http: .shared, credentials: github.credentials), team: nil))
+    }
+
     /// A first convergence: the first `count` members, providers empty and answering every
     /// request `latency` late (loopback answers in microseconds; real providers do not),
     /// applied with the default concurrency, then one operation at a time.
@@ -112,11 +116,7 @@ struct ReconcileBenchmark {
             let ovh = try await FakeOVHServer.start(domain: domain, faults: slow)
             let mattermost = try await FakeMattermostServer.start(faults: slow)
             let github = try await FakeGitHubServer.start(faults: slow)
-            var reconciler = Reconciler(
-                ovh: OVHAccounts(client: OVHClient(http: .shared, credentials: ovh.credentials, domain: domain), domain: domain),
-                mattermost: MattermostAccounts(client: MattermostClient(http: .shared, credentials: mattermost.credentials),
-                                               teamIDs: ["community": mattermost.communityTeamID, "alumni": mattermost.alumniTeamID], domain: domain),
-                github: GitHubAccounts(client: GitHubClient(http: .shared, credentials: github.credentials), team: nil))
+            var reconciler = Self.reconciler(ovh, mattermost, github, domain: domain)
             reconciler.concurrency = concurrency
             let database = try await Database.open(try await sync.freshDatabase(), logger: sync.logger)
             do {
