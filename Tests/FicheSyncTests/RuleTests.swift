@@ -58,6 +58,10 @@ import Testing
         Case(name: "unclosed quote", files: author("fullname: \"Marc Petit\nrole: Coach\n"),
              expected: [e(a, 2, 11, .yamlSyntax)]),
         Case(name: "front matter is a list", files: author("- a\n- b\n"), expected: [e(a, 2, 1, .frontMatterMapping)]),
+        Case(name: "nesting past the limit", files: author(head + mission + "deep: " + String(repeating: "[", count: 120) + String(repeating: "]", count: 120) + "\n"),
+             expected: [e(a, 9, 106, .yamlLimits)]),
+        Case(name: "a key written twice", files: author(head + "role: Dev\n" + mission),
+             expected: [e(a, 5, 1, .duplicateKey, .warning)]),
         Case(name: "front matter is empty", files: author(""), expected: [e(a, 2, 1, .frontMatterMapping)]),
         // Rule 3: authors' keys and types.
         Case(name: "missing role", files: author("fullname: Marc Petit\ndomaine: Coaching\n" + mission),

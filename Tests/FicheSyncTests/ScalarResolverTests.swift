@@ -4,7 +4,7 @@ import Testing
 @Suite struct ScalarResolverTests {
     /// Parses `key: <yaml>` and returns the resolved value of `key`.
     private func value(_ yaml: String) throws -> ScalarValue? {
-        let root = try Array("key: \(yaml)\n".utf8).withUnsafeBytes { try YAMLParser.parse($0) }
+        let root = try Array("key: \(yaml)\n".utf8).withUnsafeBytes { try YAMLParser.parse($0)?.root }
         guard case .mapping(let pairs)? = root?.content else { return nil }
         return pairs.first?.value.scalar?.value
     }
@@ -35,13 +35,13 @@ import Testing
 
     @Test func blockAndTaggedScalarsAreText() throws {
         #expect(try value("!!str 2023-01-15") == .string("2023-01-15"))
-        let root = try Array("key: |\n  yes\n".utf8).withUnsafeBytes { try YAMLParser.parse($0) }
+        let root = try Array("key: |\n  yes\n".utf8).withUnsafeBytes { try YAMLParser.parse($0)?.root }
         guard case .mapping(let pairs)? = root?.content else { Issue.record("no mapping"); return }
         #expect(pairs[0].value.scalar?.value == .string("yes\n"))
     }
 
     @Test func aliasesCopyTheAnchoredNode() throws {
-        let root = try Array("a: &x [1, 2]\nb: *x\n".utf8).withUnsafeBytes { try YAMLParser.parse($0) }
+        let root = try Array("a: &x [1, 2]\nb: *x\n".utf8).withUnsafeBytes { try YAMLParser.parse($0)?.root }
         guard case .mapping(let pairs)? = root?.content else { Issue.record("no mapping"); return }
         #expect(pairs[1].value.value == .list([.int(1), .int(2)]))
         #expect(pairs[1].value.position == SourcePosition(line: 2, column: 4))

@@ -57,7 +57,7 @@ struct FieldDecoder {
             switch s.value {
             case .string(let text): return text
             case .null: return nil
-            case .int, .float:
+            case .int, .bigInt, .float:
                 report(.keyType, at: node, "`\(field)` must be text, not a number: write it in quotes (\(field): \"\(s.text)\")")
             case .bool:
                 report(.keyType, at: node, "`\(field)` must be text, not the boolean `\(s.text)` (YAML reads yes/no/on/off as booleans): write it in quotes")
@@ -144,6 +144,7 @@ struct FieldDecoder {
         if case .scalar(let s) = node.content {
             switch s.value {
             case .int(let i): return Double(i)
+            case .bigInt(let digits): return Double(digits)
             case .float(let d): return d
             default: break
             }

@@ -19,6 +19,9 @@ public enum Rule: String, Hashable, Sendable, Codable, CaseIterable {
     case unknownOrganisation = "unknown-organisation"
     case coIncubation = "co-incubation"
     case duplicateValue = "duplicate-value"
+    /// Not a rule of the repository's CI: the documented exception, so that a hostile file
+    /// (an alias bomb, nesting thousands deep) cannot exhaust memory, time or the stack.
+    case yamlLimits = "yaml-limits"
 
     // Warnings.
     case unresolvedIncubator = "unresolved-incubator"
@@ -27,6 +30,7 @@ public enum Rule: String, Hashable, Sendable, Codable, CaseIterable {
     case duplicateFullname = "duplicate-fullname"
     case githubLogin = "github-login"
     case farFutureEnd = "far-future-end"
+    case duplicateKey = "duplicate-key"
 
     /// One line for `--help`, the README and the JSON output.
     public var summary: String {
@@ -43,12 +47,14 @@ public enum Rule: String, Hashable, Sendable, Codable, CaseIterable {
         case .unknownOrganisation: "sponsors name an existing content/_organisations file"
         case .coIncubation: "`incubators` lists at least two existing incubators, including `incubator`"
         case .duplicateValue: "lists hold each value once"
+        case .yamlLimits: "aliases expand to at most 10,000 values and lists and mappings nest at most 100 levels deep"
         case .unresolvedIncubator: "an incubator id that names no content/_incubators file"
         case .unresolvedTeam: "a team that names no content/_teams file"
         case .unresolvedOwner: "an incubator owner that names no content/_organisations file"
         case .duplicateFullname: "two members with the same fullname"
         case .githubLogin: "a github value that cannot be a GitHub login"
         case .farFutureEnd: "a mission ending more than 10 years ahead"
+        case .duplicateKey: "a mapping holds each key once (the last one is the one read)"
         }
     }
 }

@@ -75,27 +75,57 @@ enum ScalarResolver {
         guard i < u.count else { return nil }
         let body = Array(u[i...].filter { $0 != UInt8(ascii: "_") })
         guard !body.isEmpty, u[i] != UInt8(ascii: "_") else { return nil }
-        func signed(_ magnitude: Int?) -> ScalarValue? { magnitude.map { .int(negative ? -$0 : $0) } }
-        let s = String(decoding: body, as: UTF8.self)
+        /// An integer in `base` from its digit values: an `Int` when it fits, else its exact
+        /// decimal text (PyYAML's integers have no bound; a float would lose digits).
+        func integer(_ digits: [Int], base: Int) -> ScalarValue {
+            var value = 0
+            var fits = true
+            for digit in digits {
+                let (shifted, o1) = value.multipliedReportingOverflow(by: base)
+                let (sum, o2) = shifted.addingReportingOverflow(digit)
+                if o1 || o2 { fits = false; break }
+                value = sum
+            }
+            if fits { return .int(negative ? -value : value) }
+            return .bigInt((negative ? "-" : "") + Self.decimalText(digits, base: base))
+        }
+        func digits(_ bytes: ArraySlice<UInt8>, base: Int) -> [Int]? {
+            guard !bytes.isEmpty else { return nil }
+            var result: [Int] = []
+            result.reserveCapacity(bytes.count)
+            for byte in bytes {
+                let digit: Int
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = Int(byte - UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = Int(byte - UInt8(ascii: "a")) + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = Int(byte - UInt8(ascii: "A")) + 10
+                default: return nil
+                }
+                guard digit < base else { return nil }
+                result.append(digit)
+            }
+            return result
+        }
         if body.count > 2, body[0] == UInt8(ascii: "0"), body[1] == UInt8(ascii: "x") {
-            return signed(Int(s.dropFirst(2), radix: 16))
+            return digits(body[2...], base: 16).map { integer($0, base: 16) }
         }
         if body.count > 2, body[0] == UInt8(ascii: "0"), body[1] == UInt8(ascii: "b") {
-            return signed(Int(s.dropFirst(2), radix: 2))
+            return digits(body[2...], base: 2).map { integer($0, base: 2) }
         }
         if body.allSatisfy(isDigit) {
-            if body.count > 1, body[0] == UInt8(ascii: "0") { return signed(Int(s, radix: 8)) }
-            return signed(Int(s)) ?? Double(String(decoding: u, as: UTF8.self).filter { $0 != "_" }).map(ScalarValue.float)
+            if body.count > 1, body[0] == UInt8(ascii: "0") { return digits(body[1...], base: 8).map { integer($0, base: 8) } }
+            return digits(body[...], base: 10).map { integer($0, base: 10) }
         }
         if body.contains(UInt8(ascii: ":")) {
             // Base 60 (`1:30` is 90): YAML 1.1 only; requires a non-zero leading digit.
             guard isDigit(body[0]), body[0] != UInt8(ascii: "0") else { return nil }
-            var total = 0
-            for part in s.split(separator: ":", omittingEmptySubsequences: false) {
-                guard let n = Int(part), !part.isEmpty, n < 60 || total == 0 else { return nil }
-                total = total * 60 + n
+            var parts: [Int] = []
+            for (index, part) in body.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false).enumerated() {
+                guard !part.isEmpty, part.count <= 18, part.allSatisfy(isDigit),
+                      let n = Int(String(decoding: part, as: UTF8.self)), n < 60 || index == 0 else { return nil }
+                parts.append(n)
             }
-            return signed(total)
+            return integer(parts, base: 60)
         }
         // Float: digits, one dot, digits, optional exponent with a sign.
         guard let dot = body.firstIndex(of: UInt8(ascii: ".")) else { return nil }
@@ -110,5 +140,31 @@ enum ScalarResolver {
         }
         guard rest.allSatisfy(isDigit), let d = Double(String(decoding: u, as: UTF8.self).filter { $0 != "_" }) else { return nil }
         return .float(d)
+    }
+
+    /// The decimal text of a number given by its digits in `base` (any size; a first digit
+    /// may exceed the base). Schoolbook arithmetic on base-10⁹ limbs: numbers this large are
+    /// rare and short.
+    static func decimalText(_ digits: [Int], base: Int) -> String {
+        var limbs: [Int] = [0] // little-endian, base 1e9
+        let limb = 1_000_000_000
+        for digit in digits {
+            var carry = digit
+            for i in limbs.indices {
+                let value = limbs[i] * base + carry
+                limbs[i] = value % limb
+                carry = value / limb
+            }
+            while carry > 0 {
+                limbs.append(carry % limb)
+                carry /= limb
+            }
+        }
+        var text = String(limbs.last ?? 0)
+        for value in limbs.dropLast().reversed() {
+            let part = String(value)
+            text += String(repeating: "0", count: 9 - part.count) + part
+        }
+        return text
     }
 }

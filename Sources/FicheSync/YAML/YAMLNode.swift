@@ -32,6 +32,9 @@ public struct YAMLNode: Sendable, Equatable {
     }
 
     /// The node as a plain value, for keys fichesync keeps without understanding them.
+    ///
+    /// Recursive, which is safe because ``YAMLParser`` refuses trees nested past
+    /// ``YAMLLimits/maxDepth`` (aliases included) and aliases expanding past its budget.
     public var value: YAMLValue {
         switch content {
         case .scalar(let s): s.value.yamlValue
@@ -57,6 +60,8 @@ public enum ScalarValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
+    /// An integer past `Int`'s range, as its exact decimal text (PyYAML's integers have no bound).
+    case bigInt(String)
     case float(Double)
     case date(FicheDate)
     /// A date-time (`2023-01-15 10:00:00`); kept as written.
@@ -67,7 +72,7 @@ public enum ScalarValue: Sendable, Equatable {
         switch self {
         case .null: "empty"
         case .bool: "a boolean"
-        case .int, .float: "a number"
+        case .int, .bigInt, .float: "a number"
         case .date: "a date"
         case .timestamp: "a date-time"
         case .string: "text"
@@ -79,6 +84,7 @@ public enum ScalarValue: Sendable, Equatable {
         case .null: .null
         case .bool(let b): .bool(b)
         case .int(let i): .int(i)
+        case .bigInt(let digits): .bigInt(digits)
         case .float(let d): .float(d)
         case .date(let d): .string(d.description)
         case .timestamp(let t): .string(t)
@@ -93,6 +99,8 @@ public indirect enum YAMLValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case int(Int)
+    /// Exact decimal text of an integer past `Int` (stored as a JSON number: jsonb keeps it exact).
+    case bigInt(String)
     case float(Double)
     case string(String)
     case list([YAMLValue])
@@ -103,6 +111,7 @@ public indirect enum YAMLValue: Sendable, Hashable {
         case (.null, .null): true
         case (.bool(let a), .bool(let b)): a == b
         case (.int(let a), .int(let b)): a == b
+        case (.bigInt(let a), .bigInt(let b)): a == b
         case (.float(let a), .float(let b)): a == b || (a.isNaN && b.isNaN)
         case (.string(let a), .string(let b)): a == b
         case (.list(let a), .list(let b)): a == b
@@ -117,6 +126,7 @@ public indirect enum YAMLValue: Sendable, Hashable {
         case .null: hasher.combine(0)
         case .bool(let b): hasher.combine(b)
         case .int(let i): hasher.combine(i)
+        case .bigInt(let digits): hasher.combine(digits)
         case .float(let d): hasher.combine(d)
         case .string(let s): hasher.combine(s)
         case .list(let l): hasher.combine(l)

@@ -12,6 +12,7 @@ extension YAMLValue {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
+        case .bigInt(let digits): out += digits
         case .float(let d):
             if d.isNaN { out += "\".nan\"" } else if d.isInfinite { out += d < 0 ? "\"-.inf\"" : "\".inf\"" } else { out += "\(d)" }
         case .string(let s): Self.writeString(s, into: &out)
