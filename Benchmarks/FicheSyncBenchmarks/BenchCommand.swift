@@ -78,6 +78,18 @@ struct BenchCommand: AsyncParsableCommand {
             checkSeconds[corpus.size] = best
             processRows.append([corpus.label, "`fichesync check <bare repo>`, whole process"] + rate(corpus, best) + [String(format: "%.0f MB", peak)])
         }
+        FileHandle.standardError.write(Data("measuring `fichesync check` on the hostile fiches…\n".utf8))
+        let hostile = try Self.writeHostileFiches(in: "\(work)/hostile")
+        var hostileBest = Double.infinity, hostilePeak = 0.0
+        for _ in 0..<max(1, runs) {
+            let child = try Measure.child(fichesync, ["check", hostile])
+            guard child.status == 1 else { throw ValidationError("fichesync check \(hostile) exited \(child.status), not 1") }
+            hostileBest = min(hostileBest, child.seconds)
+            hostilePeak = max(hostilePeak, child.peakRSSMegabytes)
+        }
+        processRows.append(["2 hostile fiches: an alias bomb (10 levels of 9 aliases) and `[[[…]]]` 40,000 deep",
+                            "`fichesync check <folder>`, whole process: both refused [yaml-limits]",
+                            String(format: "%.3f s", hostileBest), "", "", String(format: "%.0f MB", hostilePeak)])
         // The sync figures need a database: fichesync's own embedded cluster, in the work folder.
         var logger = Logger(label: "fichesync-bench")
         logger.logLevel = .warning
@@ -165,6 +177,21 @@ struct BenchCommand: AsyncParsableCommand {
         for row in rows { print("| " + row.joined(separator: " | ") + " |") }
         print("")
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; release build; \(today)")
+    }
+
+    /// The two fiches that exhausted memory and the stack before `YAMLLimits`.
+    static func writeHostileFiches(in root: String) throws -> String {
+        let folder = root + "/content/_authors"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let head = "---\nfullname: Marc Petit\nrole: Coach\ndomaine: Coaching\nmissions: []\n"
+        var bomb = head + "a0: &a0 [x, x, x, x, x, x, x, x, x]\n"
+        for level in 1..<10 {
+            bomb += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ", ") + "]\n"
+        }
+        let deep = head + "deep: " + String(repeating: "[", count: 40_000) + "1" + String(repeating: "]", count: 40_000) + "\n---\n"
+        try Data((bomb + "---\n").utf8).write(to: URL(fileURLWithPath: folder + "/bombe.alias.md"))
+        try Data(deep.utf8).write(to: URL(fileURLWithPath: folder + "/tres.profond.md"))
+        return root
     }
 
     /// Counts the fiche files under `root/content` and their bytes, without reading them.
