@@ -35,6 +35,8 @@ let package = Package(
             dependencies: [
                 "CGit2", "CYAML",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             resources: [.copy("Migrations")]

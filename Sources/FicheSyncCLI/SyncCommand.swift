@@ -30,7 +30,6 @@ struct SyncCommand: AsyncParsableCommand {
         let repositoryPath: String
         let commit: GitOID
         do {
-            let cache = Environment.repositoryCache
             let kind = try ContentSource.classify(source, revisionRequested: rev != nil)
             if case .remote = kind {
                 // Stored and printed: never with credentials.
@@ -39,16 +38,20 @@ struct SyncCommand: AsyncParsableCommand {
                 // The database remembers where it synced from: the same folder named two ways is one source.
                 source = URL(fileURLWithPath: source).standardizedFileURL.path
             }
-            switch kind {
-            case .directory(let folder):
-                let (repository, snapshot) = try cache.snapshot(of: folder)
-                (repositoryPath, commit) = (repository.path, snapshot)
-            case .repository(let path):
-                let repository = try GitRepository(at: path)
-                (repositoryPath, commit) = (repository.path, try repository.commit(for: rev ?? "HEAD"))
-            case .remote(let url):
-                let (repository, _) = try cache.mirror(of: url, showProgress: Environment.stderrIsTerminal)
-                (repositoryPath, commit) = (repository.path, try repository.commit(for: rev ?? "HEAD"))
+            // Snapshots, fetches and revision lookups block in libgit2: off the concurrency pool.
+            let cache = Environment.repositoryCache, rev = self.rev, showProgress = Environment.stderrIsTerminal
+            (repositoryPath, commit) = try await BlockingWork.run {
+                switch kind {
+                case .directory(let folder):
+                    let (repository, snapshot) = try cache.snapshot(of: folder)
+                    return (repository.path, snapshot)
+                case .repository(let path):
+                    let repository = try GitRepository(at: path)
+                    return (repository.path, try repository.commit(for: rev ?? "HEAD"))
+                case .remote(let url):
+                    let (repository, _) = try cache.mirror(of: url, showProgress: showProgress)
+                    return (repository.path, try repository.commit(for: rev ?? "HEAD"))
+                }
             }
         } catch {
             fail(describe(error))

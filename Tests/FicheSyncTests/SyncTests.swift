@@ -214,6 +214,37 @@ import Testing
         #expect(dump == reference)
     }
 
+    /// While two syncs read, decode and validate a real-size repository at once, the Swift
+    /// concurrency pool stays free: a task ticking every 10 ms is never late by much. (When
+    /// the syncs read git on the pool's two threads, the ticker waited for a whole read.)
+    @Test func syncsLeaveTheConcurrencyPoolFree() async throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.sub("corpus.git")
+        let commit = try CorpusWriter.commit(CorpusGenerator(authors: 3_500, seed: 11, today: Self.today).files(), toNewBareRepository: path)
+        try await TestDatabase.with(2) { databases in
+            let ticker = Task { () -> Duration in
+                var worst = Duration.zero
+                let clock = ContinuousClock()
+                while !Task.isCancelled {
+                    let before = clock.now
+                    try? await Task.sleep(for: .milliseconds(10))
+                    worst = max(worst, clock.now - before - .milliseconds(10))
+                }
+                return worst
+            }
+            let started = ContinuousClock.now
+            async let a = sync(databases[0], path: path, commit: commit)
+            async let b = sync(databases[1], path: path, commit: commit)
+            let modes = [try await a.mode, try await b.mode]
+            let elapsed = ContinuousClock.now - started
+            ticker.cancel()
+            let worst = await ticker.value
+            print("two concurrent full syncs of 3,500 authors took \(elapsed); the 10 ms ticker was at worst \(worst) late")
+            #expect(modes == [.full, .full])
+            #expect(worst < .milliseconds(1_000), "the ticker was \(worst) late while the syncs took \(elapsed)")
+        }
+    }
+
     /// Migrations apply once: opening a migrated database again applies nothing.
     @Test func migrationsAreIdempotent() async throws {
         let expected = try Migrator.bundled().count

@@ -7,8 +7,8 @@ import Synchronization
 
 /// Reads every fiche of a source into a ``Catalog``, decoding files in parallel.
 ///
-/// Blocking work (file and libgit2 reads, parsing): call it from a thread that may block,
-/// not from an event loop. Each worker handles a share of the files; a git worker opens its
+/// Blocking work (file and libgit2 reads, parsing): call it from a thread that may block
+/// (``BlockingWork``), not from an event loop or a Swift concurrency task. Each worker handles a share of the files; a git worker opens its
 /// own repository handle, since libgit2 handles are not shared between threads.
 public enum CatalogReader {
     /// What was read, for reports and benchmarks.
@@ -87,7 +87,7 @@ public enum CatalogReader {
         let shareSize = (locations.count + shareCount - 1) / shareCount
         let shares = Mutex<[Share]>(Array(repeating: Share(), count: shareCount))
         let failure = Mutex<(any Error)?>(nil)
-        DispatchQueue.concurrentPerform(iterations: shareCount) { index in
+        let decodeShare: @Sendable (Int) -> Void = { index in
             let lower = min(index * shareSize, locations.count)
             let upper = min(lower + shareSize, locations.count)
             var share = Share()
@@ -98,6 +98,20 @@ public enum CatalogReader {
             }
             shares.withLock { $0[index] = share }
         }
+        // Threads of our own, not `DispatchQueue.concurrentPerform`: on Linux, Dispatch's
+        // workers and the Swift concurrency pool share one thread budget, so a read spread
+        // over Dispatch workers starved every task of the process until it was done.
+        let finished = DispatchSemaphore(value: 0)
+        for index in 1..<shareCount {
+            let thread = Thread {
+                decodeShare(index)
+                finished.signal()
+            }
+            thread.name = "fichesync-decode-\(index)"
+            thread.start()
+        }
+        decodeShare(0)
+        for _ in 1..<shareCount { finished.wait() }
         if let error = failure.withLock({ $0 }) { throw error }
         var parts = shares.withLock { all in
             defer { all = [] }

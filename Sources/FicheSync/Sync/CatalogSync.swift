@@ -50,47 +50,68 @@ public struct CatalogSync: Sendable {
         return nil
     }
 
+    /// Reads what the database holds, plans from it outside any transaction (git and decoding
+    /// on ``BlockingWork``'s threads, so neither the concurrency pool nor a transaction waits
+    /// on git), then writes in one transaction that first takes the sync lock and checks the
+    /// database still holds what the plan was made from; if another sync moved it meanwhile,
+    /// the plan is made again from the new state (often: the work is found done).
     public func sync(repositoryPath: String, commit: GitOID, source: String, options: Options = Options()) async throws -> SyncReport {
         let started = DispatchTime.now().uptimeNanoseconds
         let logger = self.logger
-        var report = try await database.transaction { connection in
-            let locked = try await connection.query("SELECT pg_try_advisory_xact_lock(\(Self.lockKey))", logger: logger)
-                .decode(Bool.self).first { _ in true } ?? false
-            if !locked {
-                logger.notice("another sync is running; waiting for it to finish")
-                try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
-            }
-            let state = try await Self.state(of: connection, logger: logger)
+        for _ in 0..<Self.maxPlanningRounds {
+            let state = try await Self.state(of: database.connection, logger: logger)
             let current = state.flatMap { $0.source == source && $0.format == Self.rowFormat ? $0 : nil }
             if let current, current.commit == commit.description, !options.full {
                 return SyncReport(commit: commit.description, mode: .unchanged)
             }
-            let repository = try GitRepository(at: repositoryPath)
             var plan: SyncPlan
-            if !options.full, let current, let previous = GitOID(hex: current.commit), repository.hasCommit(previous) {
-                plan = try await SyncPlan.incremental(repository: repository, from: previous, to: commit, today: today,
-                                                      connection: connection, logger: logger)
+            let previous = current.flatMap { GitOID(hex: $0.commit) }
+            let canDiff = try await BlockingWork.run { [previous] in
+                try previous.map { try GitRepository(at: repositoryPath).hasCommit($0) } ?? false
+            }
+            if !options.full, let previous, canDiff {
+                plan = try await SyncPlan.incremental(repositoryPath: repositoryPath, from: previous, to: commit, today: today,
+                                                      connection: database.connection, logger: logger)
             } else {
-                plan = try SyncPlan.full(repositoryPath: repositoryPath, commit: commit, today: today)
+                plan = try await SyncPlan.full(repositoryPath: repositoryPath, commit: commit, today: today)
             }
             if plan.diagnostics.contains(where: { $0.severity == .error }) {
                 throw SyncRefused(commit: commit.description, diagnostics: plan.diagnostics)
             }
-            try await apply(plan, connection: connection, options: options)
-            plan.report.counts = try await Self.counts(connection, logger: logger)
-            try await connection.query("""
-                INSERT INTO sync_state (singleton, source, commit, synced_at, counts, format)
-                VALUES (true, \(source), \(commit.description), now(), \(Self.json(plan.report.counts))::jsonb, \(Self.rowFormat))
-                ON CONFLICT (singleton) DO UPDATE
-                SET source = excluded.source, commit = excluded.commit, synced_at = excluded.synced_at,
-                    counts = excluded.counts, format = excluded.format
-                """, logger: logger)
-            plan.report.diagnostics = plan.diagnostics
-            return plan.report
+            let written: SyncReport? = try await database.transaction { connection in
+                let locked = try await connection.query("SELECT pg_try_advisory_xact_lock(\(Self.lockKey))", logger: logger)
+                    .decode(Bool.self).first { _ in true } ?? false
+                if !locked {
+                    logger.notice("another sync is running; waiting for it to finish")
+                    try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
+                }
+                let now = try await Self.state(of: connection, logger: logger)
+                guard now?.source == state?.source, now?.commit == state?.commit, now?.format == state?.format else {
+                    logger.notice("another sync changed the database while this one was planning; planning again")
+                    return nil
+                }
+                try await apply(plan, connection: connection, options: options)
+                plan.report.counts = try await Self.counts(connection, logger: logger)
+                try await connection.query("""
+                    INSERT INTO sync_state (singleton, source, commit, synced_at, counts, format)
+                    VALUES (true, \(source), \(commit.description), now(), \(Self.json(plan.report.counts))::jsonb, \(Self.rowFormat))
+                    ON CONFLICT (singleton) DO UPDATE
+                    SET source = excluded.source, commit = excluded.commit, synced_at = excluded.synced_at,
+                        counts = excluded.counts, format = excluded.format
+                    """, logger: logger)
+                plan.report.diagnostics = plan.diagnostics
+                return plan.report
+            }
+            if var report = written {
+                report.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                return report
+            }
         }
-        report.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        return report
+        throw SyncContended(rounds: Self.maxPlanningRounds)
     }
+
+    /// Plans made again because other syncs kept moving the database: past this, give up.
+    static let maxPlanningRounds = 5
 
     private func apply(_ plan: SyncPlan, connection: PostgresConnection, options: Options) async throws {
         var step = 0
@@ -141,5 +162,13 @@ public struct CatalogSync: Sendable {
 
     static func json(_ counts: [String: Int]) -> String {
         "{" + counts.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
+    }
+}
+
+/// Other syncs moved the database under this one at every attempt.
+public struct SyncContended: Error, CustomStringConvertible, Sendable {
+    public var rounds: Int
+    public var description: String {
+        "other syncs changed the database \(rounds) times while this one was planning: run it again"
     }
 }

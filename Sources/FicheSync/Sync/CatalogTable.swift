@@ -46,7 +46,7 @@ public enum CatalogTable: String, CaseIterable, Sendable {
 }
 
 /// Rows for one fiche, appended to per-table buffers of `COPY` text.
-struct CatalogRows {
+struct CatalogRows: Sendable {
     private(set) var lines: [CatalogTable: String] = [:]
     private(set) var rowCount = 0
 

@@ -4,7 +4,10 @@ import PostgresNIO
 
 /// What a sync will write: the rows of the fiches to (re)load, the fiches to delete first,
 /// and the diagnostics of everything that had to be validated.
-struct SyncPlan {
+///
+/// Made before the sync's transaction opens, its git reads and decoding on
+/// ``BlockingWork``'s threads: a transaction is never held open while git is read.
+struct SyncPlan: Sendable {
     var replaceAll: Bool
     var deletions: Set<FicheLocation> = []
     var rows = CatalogRows()
@@ -12,15 +15,27 @@ struct SyncPlan {
     var report: SyncReport
 
     /// Everything at `commit`, validated as a whole.
-    static func full(repositoryPath: String, commit: GitOID, today: FicheDate) throws -> SyncPlan {
-        let (catalog, _) = try CatalogReader.read(repository: repositoryPath, commit: commit, keepFrontMatter: true)
-        var plan = SyncPlan(replaceAll: true, report: SyncReport(commit: commit.description, mode: .full))
-        plan.diagnostics = Validator(today: today).validate(catalog)
-        for fiche in catalog.allFiches {
-            if let frontMatter = catalog.frontMatters[fiche.location] { plan.rows.add(fiche, frontMatter: frontMatter) }
+    static func full(repositoryPath: String, commit: GitOID, today: FicheDate) async throws -> SyncPlan {
+        try await BlockingWork.run {
+            let (catalog, _) = try CatalogReader.read(repository: repositoryPath, commit: commit, keepFrontMatter: true)
+            var plan = SyncPlan(replaceAll: true, report: SyncReport(commit: commit.description, mode: .full))
+            plan.diagnostics = Validator(today: today).validate(catalog)
+            for fiche in catalog.allFiches {
+                if let frontMatter = catalog.frontMatters[fiche.location] { plan.rows.add(fiche, frontMatter: frontMatter) }
+            }
+            plan.report.added = catalog.fileCount
+            return plan
         }
-        plan.report.added = catalog.fileCount
-        return plan
+    }
+
+    /// What the diff between two commits says, before any fiche is decoded.
+    private struct Changes: Sendable {
+        var plan: SyncPlan
+        var blobs: [FicheLocation: GitOID]
+        var index: ReferenceIndex
+        var toWrite: [FicheLocation] = []
+        /// Fiches gone from the commit (not renamed within their kind): their dependents must be re-validated.
+        var removed: Set<FicheLocation> = []
     }
 
     /// Only the files that differ between `old` and `new`.
@@ -28,48 +43,53 @@ struct SyncPlan {
     /// Validation covers the changed files, against the ids of every file of `new`, plus
     /// the unchanged files that reference something this commit deletes (found in the
     /// database): `old` was valid, so nothing else can have become invalid.
-    static func incremental(repository: GitRepository, from old: GitOID, to new: GitOID, today: FicheDate,
+    static func incremental(repositoryPath: String, from old: GitOID, to new: GitOID, today: FicheDate,
                             connection: PostgresConnection, logger: Logger) async throws -> SyncPlan {
-        let changes = try repository.ficheChanges(from: old, to: new)
-        var plan = SyncPlan(replaceAll: false, report: SyncReport(commit: new.description, mode: .incremental(from: old.description)))
-        let entries = try repository.ficheEntries(at: new)
-        let blobs = Dictionary(entries.map { ($0.location, $0.blob) }, uniquingKeysWith: { first, _ in first })
-        let index = ReferenceIndex(entries.map(\.location))
-
-        var toWrite: [FicheLocation] = []
-        var removed: Set<FicheLocation> = []
-        for change in changes {
-            switch change.kind {
-            case .added: plan.report.added += 1
-            case .modified: plan.report.updated += 1
-            case .renamed: plan.report.renamed += 1
-            case .deleted: plan.report.removed += 1
+        let changes = try await BlockingWork.run {
+            let repository = try GitRepository(at: repositoryPath)
+            let entries = try repository.ficheEntries(at: new)
+            var changes = Changes(
+                plan: SyncPlan(replaceAll: false, report: SyncReport(commit: new.description, mode: .incremental(from: old.description))),
+                blobs: Dictionary(entries.map { ($0.location, $0.blob) }, uniquingKeysWith: { first, _ in first }),
+                index: ReferenceIndex(entries.map(\.location)))
+            for change in try repository.ficheChanges(from: old, to: new) {
+                switch change.kind {
+                case .added: changes.plan.report.added += 1
+                case .modified: changes.plan.report.updated += 1
+                case .renamed: changes.plan.report.renamed += 1
+                case .deleted: changes.plan.report.removed += 1
+                }
+                if let old = change.old { changes.plan.deletions.insert(old) }
+                if let new = change.new {
+                    changes.plan.deletions.insert(new)
+                    changes.toWrite.append(new)
+                }
+                if let old = change.old, change.new?.id != old.id || change.new?.kind != old.kind,
+                   !changes.index.ids(of: old.kind).contains(old.id) {
+                    changes.removed.insert(old)
+                }
             }
-            if let old = change.old { plan.deletions.insert(old) }
-            if let new = change.new {
-                plan.deletions.insert(new)
-                toWrite.append(new)
+            return changes
+        }
+        let dependents = try await Self.dependents(of: changes.removed, connection: connection, logger: logger)
+            .filter { !changes.plan.deletions.contains($0) }
+        return try await BlockingWork.run {
+            var plan = changes.plan
+            let repository = try GitRepository(at: repositoryPath)
+            var catalog = Catalog()
+            for location in changes.toWrite + dependents {
+                guard let blob = changes.blobs[location] else { continue }
+                let result = try repository.withBlob(blob) { FicheDecoder.decode(location, bytes: $0, keepFrontMatter: true) }
+                catalog.add(location, result)
             }
-            if let old = change.old, change.new?.id != old.id || change.new?.kind != old.kind, !index.ids(of: old.kind).contains(old.id) {
-                removed.insert(old)
+            catalog.sort()
+            plan.diagnostics = Validator(today: today).validate(catalog, references: changes.index)
+            let writable = Set(changes.toWrite)
+            for fiche in catalog.allFiches where writable.contains(fiche.location) {
+                if let frontMatter = catalog.frontMatters[fiche.location] { plan.rows.add(fiche, frontMatter: frontMatter) }
             }
+            return plan
         }
-        let dependents = try await Self.dependents(of: removed, connection: connection, logger: logger)
-            .filter { !plan.deletions.contains($0) }
-
-        var catalog = Catalog()
-        for location in toWrite + dependents {
-            guard let blob = blobs[location] else { continue }
-            let result = try repository.withBlob(blob) { FicheDecoder.decode(location, bytes: $0, keepFrontMatter: true) }
-            catalog.add(location, result)
-        }
-        catalog.sort()
-        plan.diagnostics = Validator(today: today).validate(catalog, references: index)
-        let writable = Set(toWrite)
-        for fiche in catalog.allFiches where writable.contains(fiche.location) {
-            if let frontMatter = catalog.frontMatters[fiche.location] { plan.rows.add(fiche, frontMatter: frontMatter) }
-        }
-        return plan
     }
 
     /// Unchanged fiches that reference one of `removed`: members of a deleted startup,
