@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "FicheSync", targets: ["FicheSync"]),
         .library(name: "Accounts", targets: ["Accounts"]),
         .executable(name: "fichesync-bench", targets: ["FicheSyncBenchmarks"]),
+        .executable(name: "fichesync-floor", targets: ["FicheSyncFloor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -86,6 +87,12 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Benchmarks/FicheSyncBenchmarks"
+        ),
+        // The floor `fichesync check` is measured against: libgit2 reads and libyaml events, one thread.
+        .executableTarget(
+            name: "FicheSyncFloor",
+            dependencies: ["CGit2", "CYAML"],
+            path: "Benchmarks/FicheSyncFloor"
         ),
         .testTarget(
             name: "AccountsTests",

@@ -66,17 +66,34 @@ struct BenchCommand: AsyncParsableCommand {
 
         var processRows: [[String]] = []
         var checkSeconds: [Int: Double] = [:]
+        var floorLines: [String] = []
+        let floorTool = (Measure.buildDirectory as NSString).appendingPathComponent("fichesync-floor")
         for corpus in corpora {
-            FileHandle.standardError.write(Data("measuring `fichesync check` on \(corpus.label)…\n".utf8))
-            var best = Double.infinity, peak = 0.0
+            FileHandle.standardError.write(Data("measuring `fichesync check` and the floor on \(corpus.label)…\n".utf8))
+            // Interleaved runs, so both see the same machine.
+            var best = Double.infinity, bestCPU = Double.infinity, peak = 0.0
+            var floorBest = Double.infinity, floorCPU = Double.infinity
             for _ in 0..<max(1, runs) {
                 let child = try Measure.child(fichesync, ["check", corpus.bare, "--format", "json"])
                 guard child.status == 0 else { throw ValidationError("fichesync check \(corpus.bare) exited \(child.status)") }
                 best = min(best, child.seconds)
+                bestCPU = min(bestCPU, child.cpuSeconds)
                 peak = max(peak, child.peakRSSMegabytes)
+                if FileManager.default.isExecutableFile(atPath: floorTool) {
+                    let floor = try Measure.child(floorTool, [corpus.bare])
+                    guard floor.status == 0 else { throw ValidationError("fichesync-floor \(corpus.bare) exited \(floor.status)") }
+                    floorBest = min(floorBest, floor.seconds)
+                    floorCPU = min(floorCPU, floor.cpuSeconds)
+                }
             }
             checkSeconds[corpus.size] = best
             processRows.append([corpus.label, "`fichesync check <bare repo>`, whole process"] + rate(corpus, best) + [String(format: "%.0f MB", peak)])
+            if floorBest.isFinite {
+                processRows.append([corpus.label, "floor: `fichesync-floor <bare repo>` (one thread: libgit2 reads + libyaml events), whole process"]
+                                   + rate(corpus, floorBest) + [""])
+                floorLines.append(String(format: "`fichesync check` vs the floor on %@: %.2f× its wall time, %.2f× its CPU time",
+                                         corpus.label, best / floorBest, bestCPU / floorCPU))
+            }
         }
         FileHandle.standardError.write(Data("measuring `fichesync check` on the hostile fiches…\n".utf8))
         let hostile = try Self.writeHostileFiches(in: "\(work)/hostile")
@@ -170,6 +187,7 @@ struct BenchCommand: AsyncParsableCommand {
             print(String(format: "speed-up vs the PyYAML baseline on %@: %.1f× in process (b vs baseline), %.1f× for the whole `fichesync check` process",
                          real.label, python.seconds / ours, python.seconds / check))
         }
+        floorLines.forEach { print($0) }
         syncLines.forEach { print($0) }
         print("")
         print("| corpus | measurement | best of \(runs) | fiches/s | MB/s | peak RSS |")

@@ -18,6 +18,8 @@ enum Measure {
 
     struct Child {
         var seconds: Double
+        /// User + system time of the child.
+        var cpuSeconds: Double
         var peakRSSMegabytes: Double
         var status: Int32
         var output: String
@@ -51,7 +53,8 @@ enum Measure {
             try? FileManager.default.removeItem(atPath: outputPath)
         }
         let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Child(seconds: seconds, peakRSSMegabytes: Double(usage.ru_maxrss) / 1024, status: exitStatus, output: output)
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        return Child(seconds: seconds, cpuSeconds: cpu, peakRSSMegabytes: Double(usage.ru_maxrss) / 1024, status: exitStatus, output: output)
     }
 
     /// The folder this program runs from, where `swift build` also put `fichesync`.
