@@ -30,10 +30,13 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
+        // posix_spawn's working-directory, close-from and new-session options (glibc
+        // declares them only under _GNU_SOURCE), for starting Postgres without a shell.
+        .target(name: "CSpawn"),
         .target(
             name: "FicheSync",
             dependencies: [
-                "CGit2", "CYAML",
+                "CGit2", "CYAML", "CSpawn",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

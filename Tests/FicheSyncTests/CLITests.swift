@@ -263,8 +263,9 @@ enum CLI {
     }
 
     /// Runs `fichesync arguments` with FICHESYNC_HOME set to `home` (a fresh folder by default),
-    /// from inside that folder; output goes through files, so a large output cannot block the child.
-    static func run(_ arguments: [String], home: TemporaryDirectory? = nil, timeout: Double = 120,
+    /// from inside that folder (or `directory`); output goes through files, so a large output
+    /// cannot block the child.
+    static func run(_ arguments: [String], home: TemporaryDirectory? = nil, directory: String? = nil, timeout: Double = 120,
                     environment: [String: String?] = [:]) throws -> Run {
         let home = try home ?? TemporaryDirectory()
         let output = try TemporaryDirectory()
@@ -280,7 +281,7 @@ enum CLI {
         var variables = ProcessInfo.processInfo.environment.merging(["FICHESYNC_HOME": home.path]) { _, new in new }
         for (name, value) in environment { variables[name] = value }
         process.environment = variables
-        process.currentDirectoryURL = URL(fileURLWithPath: home.path)
+        process.currentDirectoryURL = URL(fileURLWithPath: directory ?? home.path)
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = stdout
         process.standardError = stderr

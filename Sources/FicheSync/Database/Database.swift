@@ -27,7 +27,7 @@ public final class Database: Sendable {
             configuration = try DatabaseSettings.configuration(fromURL: url)
         case .embedded(let home):
             let cluster = try EmbeddedPostgres(home: home)
-            try await Task.detached { try cluster.acquire() }.value
+            try await runOffThePool { try cluster.acquire() }
             embedded = cluster
             configuration = PostgresConnection.Configuration(
                 unixSocketPath: cluster.socketPath, username: EmbeddedPostgres.user, password: nil, database: EmbeddedPostgres.database)
@@ -90,7 +90,7 @@ public final class Database: Sendable {
     public func close() async {
         try? await connection.close()
         if let embedded {
-            await Task.detached { embedded.release() }.value
+            _ = try? await runOffThePool { embedded.release() }
         }
     }
 
