@@ -41,8 +41,14 @@ struct SyncCommand: AsyncParsableCommand {
             }
             switch kind {
             case .directory(let folder):
-                let (repository, snapshot) = try cache.snapshot(of: folder)
-                (repositoryPath, commit) = (repository.path, snapshot)
+                let snapshot = try cache.snapshot(of: folder)
+                if !snapshot.unreadable.isEmpty {
+                    // Not synced: a fiche left out of the snapshot would drop its member.
+                    for diagnostic in snapshot.unreadable { print(diagnostic.formatted) }
+                    print("\(folder) not synced: \(snapshot.unreadable.count) fiche files cannot be read; the database keeps its last good commit")
+                    throw ExitCode(1)
+                }
+                (repositoryPath, commit) = (snapshot.repository.path, snapshot.commit)
             case .repository(let path):
                 let repository = try GitRepository(at: path)
                 (repositoryPath, commit) = (repository.path, try repository.commit(for: rev ?? "HEAD"))
@@ -50,6 +56,8 @@ struct SyncCommand: AsyncParsableCommand {
                 let (repository, _) = try cache.mirror(of: url, showProgress: Environment.stderrIsTerminal)
                 (repositoryPath, commit) = (repository.path, try repository.commit(for: rev ?? "HEAD"))
             }
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             fail(describe(error))
         }

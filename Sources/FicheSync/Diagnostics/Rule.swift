@@ -19,6 +19,10 @@ public enum Rule: String, Hashable, Sendable, Codable, CaseIterable {
     case unknownOrganisation = "unknown-organisation"
     case coIncubation = "co-incubation"
     case duplicateValue = "duplicate-value"
+    /// Not a rule of the repository's CI: an entry named like a fiche that is not a regular,
+    /// readable file. An error in every kind, as a file that does not parse is, so a sync
+    /// never drops a member whose fiche it could not read.
+    case unreadableFile = "unreadable-file"
 
     // Warnings.
     case unresolvedIncubator = "unresolved-incubator"
@@ -43,6 +47,7 @@ public enum Rule: String, Hashable, Sendable, Codable, CaseIterable {
         case .unknownOrganisation: "sponsors name an existing content/_organisations file"
         case .coIncubation: "`incubators` lists at least two existing incubators, including `incubator`"
         case .duplicateValue: "lists hold each value once"
+        case .unreadableFile: "a fiche is a regular file with a UTF-8 name that can be read: not a folder, a symbolic link, a pipe or a submodule"
         case .unresolvedIncubator: "an incubator id that names no content/_incubators file"
         case .unresolvedTeam: "a team that names no content/_teams file"
         case .unresolvedOwner: "an incubator owner that names no content/_organisations file"

@@ -33,8 +33,12 @@ struct SyncPlan {
         let changes = try repository.ficheChanges(from: old, to: new)
         var plan = SyncPlan(replaceAll: false, report: SyncReport(commit: new.description, mode: .incremental(from: old.description)))
         let entries = try repository.ficheEntries(at: new)
-        let blobs = Dictionary(entries.map { ($0.location, $0.blob) }, uniquingKeysWith: { first, _ in first })
-        let index = ReferenceIndex(entries.map(\.location))
+        let blobs = Dictionary(entries.filter(\.isReadable).map { ($0.location, $0.blob) }, uniquingKeysWith: { first, _ in first })
+        // As a full sync counts them: every entry with a fiche's name is a file references
+        // resolve against, and every unreadable one is an error (changed or not, so the two
+        // kinds of sync accept the same commits).
+        let unreadable = try entries.compactMap { try repository.unreadableEntry($0) }
+        let index = ReferenceIndex(entries.filter(\.nameIsUTF8).map(\.location))
 
         var toWrite: [FicheLocation] = []
         var removed: Set<FicheLocation> = []
@@ -58,6 +62,7 @@ struct SyncPlan {
             .filter { !plan.deletions.contains($0) }
 
         var catalog = Catalog()
+        catalog.addUnreadable(unreadable)
         for location in toWrite + dependents {
             guard let blob = blobs[location] else { continue }
             let result = try repository.withBlob(blob) { FicheDecoder.decode(location, bytes: $0, keepFrontMatter: true) }
