@@ -75,10 +75,7 @@ struct MemberCommand: AsyncParsableCommand {
         let found = try await Environment.withDatabase { database in
             try await MemberDirectory(connection: database.connection, logger: Environment.logger).member(id, today: today)
         }
-        guard let member = found else {
-            FileHandle.standardError.write(Data("fichesync: no member \"\(id)\" in the synced database\n".utf8))
-            throw ExitCode(1)
-        }
+        guard let member = found else { throw UnknownMember(id: id) }
         if format == .json {
             print(try jsonString(member))
             return

@@ -39,8 +39,13 @@ public final class Database: Sendable {
             }
             connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
         } catch {
-            embedded?.release()
-            throw DatabaseSettings.Problem(description: "cannot connect to the database: \(String(reflecting: error))")
+            if let embedded { _ = try? await runOffThePool { embedded.release() } }
+            let target: String, remedy: String
+            switch settings {
+            case .url(let url): (target, remedy) = (DatabaseSettings.target(ofURL: url), "check DATABASE_URL")
+            case .embedded: (target, remedy) = (embedded?.socketPath ?? "?", "see \(embedded?.dataDirectory ?? "FICHESYNC_HOME")/server.log")
+            }
+            throw DatabaseSettings.Problem(description: DatabaseSettings.connectionFailure(error, target: target, remedy: remedy))
         }
         let database = Database(connection: connection, settings: settings, embedded: embedded, logger: logger)
         if migrate {
