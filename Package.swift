@@ -31,10 +31,13 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
+        // posix_spawn's working-directory, close-from and new-session options (glibc
+        // declares them only under _GNU_SOURCE), for starting Postgres without a shell.
+        .target(name: "CSpawn"),
         .target(
             name: "FicheSync",
             dependencies: [
-                "CGit2", "CYAML",
+                "CGit2", "CYAML", "CSpawn",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -21,7 +21,8 @@ struct AccountsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let states = try await Environment.withDatabase { database in
-            try await AccountState.load(member: id, from: database.connection, logger: Environment.logger)
+            if let id { try await UnknownMember.check(id, in: database) }
+            return try await AccountState.load(member: id, from: database.connection, logger: Environment.logger)
         }
         if format == .json {
             print(try jsonString(states))

@@ -2,6 +2,7 @@ import ArgumentParser
 import FicheSync
 import Foundation
 import Logging
+import PostgresNIO
 
 @main
 struct FicheSyncCommand: AsyncParsableCommand {
@@ -14,8 +15,10 @@ struct FicheSyncCommand: AsyncParsableCommand {
         ]
     )
 
-    /// ArgumentParser exits 64 on usage errors; fichesync promises 2 (like `check` does
-    /// for I/O failures), so scripts only need to know 0, 1 and 2.
+    /// ArgumentParser exits 64 on usage errors and prints the usage and a help hint under
+    /// them; fichesync promises 2 (like `check` does for I/O failures), so scripts only need
+    /// to know 0, 1 and 2, and one line `fichesync: error: …` saying what is wrong and where
+    /// to look, as every other error it reports.
     static func main() async {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -29,14 +32,46 @@ struct FicheSyncCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let unknown as UnknownMember {
+            fail(unknown.description)
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
+                fail(usageErrorLine(message(for: error), arguments: Array(CommandLine.arguments.dropFirst())))
             }
             exit(withError: error)
         }
+    }
+}
+
+/// ArgumentParser's message for a usage error as the one line fichesync prints: no "Error:"
+/// prefix, lines joined, starting in lower case like fichesync's own messages, and where to
+/// read the usage (the subcommand's help when the command line names one).
+func usageErrorLine(_ message: String, arguments: [String]) -> String {
+    var text = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        .joined(separator: "; ")
+    if text.hasPrefix("Error: ") { text.removeFirst("Error: ".count) }
+    if text.hasSuffix(".") { text.removeLast() }
+    // "Unknown option" → "unknown option"; leave "URL …" alone.
+    if let first = text.first, first.isUppercase, text.dropFirst().first?.isLowercase == true {
+        text = first.lowercased() + text.dropFirst()
+    }
+    let names = Set(FicheSyncCommand.configuration.subcommands.map { $0._commandName })
+    let command = arguments.first.flatMap { names.contains($0) ? "fichesync \($0)" : nil } ?? "fichesync"
+    return "\(text) — see `\(command) --help`"
+}
+
+/// A member id that no synced fiche has: a wrong command line (exit 2), for every command
+/// that takes one (`member`, `redirect`, `accounts`, `reconcile --member`).
+struct UnknownMember: Error, CustomStringConvertible {
+    var id: String
+    var description: String { "no member \(id) in the synced fiches: check the id, or run `fichesync sync` first" }
+
+    /// Throws unless the database's fiches have an author `id`.
+    static func check(_ id: String, in database: Database) async throws {
+        let rows = try await database.connection.query("SELECT 1 FROM authors WHERE id = \(id)", logger: Environment.logger)
+        for try await _ in rows.decode(Int.self) { return }
+        throw UnknownMember(id: id)
     }
 }
 
@@ -105,6 +140,7 @@ func describe(_ error: any Error) -> String {
     case let problem as EmbeddedPostgres.Problem: problem.description
     case let problem as Migrator.Problem: problem.description
     case let problem as FileLock.Problem: problem.description
+    case let unknown as UnknownMember: unknown.description
     case let git as GitError: git.description
     case let posix as POSIXError:
         "cannot read \((posix.userInfo[NSFilePathErrorKey] as? String) ?? "file"): \(String(cString: strerror(posix.code.rawValue)))"

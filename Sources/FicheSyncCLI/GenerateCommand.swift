@@ -21,6 +21,19 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Also commit the tree into a new bare repository at this path.")
     var bare: String?
 
+    @Flag(help: "Write into a folder (or --bare repository) that is not empty, overwriting the fiches it holds.")
+    var force = false
+
+    /// A folder that already holds a tree (a real checkout, another corpus) would have its
+    /// fiches overwritten without a word: refuse it unless asked.
+    func validate() throws {
+        guard !force else { return }
+        for (path, what) in [(output, "folder"), (bare, "--bare repository")] {
+            guard let path, let entries = try? FileManager.default.contentsOfDirectory(atPath: path), !entries.isEmpty else { continue }
+            throw ValidationError("\(path) is not empty: generate would overwrite the fiches of that \(what) — give a new or empty one, or --force")
+        }
+    }
+
     func run() throws {
         let generator = CorpusGenerator(authors: authors, seed: seed, today: .today())
         let files = generator.files()

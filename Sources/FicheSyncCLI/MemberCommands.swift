@@ -75,10 +75,7 @@ struct MemberCommand: AsyncParsableCommand {
         let found = try await Environment.withDatabase { database in
             try await MemberDirectory(connection: database.connection, logger: Environment.logger).member(id, today: today)
         }
-        guard let member = found else {
-            FileHandle.standardError.write(Data("fichesync: no member \"\(id)\" in the synced database\n".utf8))
-            throw ExitCode(1)
-        }
+        guard let member = found else { throw UnknownMember(id: id) }
         if format == .json {
             print(try jsonString(member))
             return
@@ -103,8 +100,14 @@ func jsonString(_ value: some Encodable) throws -> String {
     return String(decoding: try encoder.encode(value), as: UTF8.self)
 }
 
+/// One CSV cell. A cell a spreadsheet would read as a formula (starting with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return: a fiche's fullname or role is anyone's text) gets a `'`
+/// in front, as OWASP advises against CSV injection, so opening the export runs nothing.
 func csvField(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    var text = text
+    if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { text = "'" + text }
+    // Scalars, not characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+    guard text.unicodeScalars.contains(where: { ",\"\n\r".unicodeScalars.contains($0) }) else { return text }
     return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }
 

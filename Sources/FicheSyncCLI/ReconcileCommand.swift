@@ -71,6 +71,7 @@ struct ReconcileCommand: AsyncParsableCommand {
                 if providers.isSandbox { try await providers.startSandbox(restoringFrom: database.connection, logger: logger) }
                 do {
                     let members = try await MemberRecord.load(from: database.connection, logger: logger)
+                    if let member, !members.contains(where: { $0.id == member }) { throw UnknownMember(id: member) }
                     let journal = OperationJournal(connection: database.connection, logger: logger)
                     let result = try await providers.reconciler.run(members: members, settings: settings, today: today, journal: journal,
                                                                     only: only, member: member, dryRun: dryRun)
@@ -81,6 +82,8 @@ struct ReconcileCommand: AsyncParsableCommand {
                     throw error
                 }
             }
+        } catch let unknown as UnknownMember {
+            fail(unknown.description)
         } catch let limit as AccountApplier.LimitExceeded {
             FileHandle.standardError.write(Data("fichesync: \(limit.description)\n".utf8))
             throw ExitCode(1)

@@ -61,7 +61,7 @@ struct RedirectCommand: AsyncParsableCommand {
             for try await address in rows.decode(String.self) { return "\(id): \(address)" }
             return "\(id): no redirection address"
         }
-        guard let message else { fail("no member \(id) in the synced fiches (run `fichesync sync` first)") }
+        guard let message else { throw UnknownMember(id: id) }
         print(message)
     }
 }

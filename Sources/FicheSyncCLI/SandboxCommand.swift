@@ -18,6 +18,13 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Port on 127.0.0.1 (default: a free one).")
     var port = 0
 
+    /// NIO takes the port as 16 bits: 70000 would silently listen on 4464.
+    func validate() throws {
+        guard (0...65535).contains(port) else {
+            throw ValidationError("--port \(port) is not a TCP port: give 1 to 65535, or 0 for a free one")
+        }
+    }
+
     func run() async throws {
         let domain = ProcessInfo.processInfo.environment["SECRETARIAT_DOMAIN"].flatMap { $0.isEmpty ? nil : $0 } ?? "beta.gouv.fr"
         let sandbox: FakeSandbox

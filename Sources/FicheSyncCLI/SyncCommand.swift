@@ -40,19 +40,28 @@ struct SyncCommand: AsyncParsableCommand {
             }
             // Snapshots, fetches and revision lookups block in libgit2: off the concurrency pool.
             let cache = Environment.repositoryCache, rev = self.rev, showProgress = Environment.stderrIsTerminal
-            (repositoryPath, commit) = try await BlockingWork.run {
+            let resolved: (path: String, commit: GitOID, unreadable: [Diagnostic]) = try await BlockingWork.run {
                 switch kind {
                 case .directory(let folder):
-                    let (repository, snapshot) = try cache.snapshot(of: folder)
-                    return (repository.path, snapshot)
+                    let snapshot = try cache.snapshot(of: folder)
+                    return (snapshot.repository.path, snapshot.commit, snapshot.unreadable)
                 case .repository(let path):
                     let repository = try GitRepository(at: path)
-                    return (repository.path, try repository.commit(for: rev ?? "HEAD"))
+                    return (repository.path, try repository.commit(for: rev ?? "HEAD"), [])
                 case .remote(let url):
                     let (repository, _) = try cache.mirror(of: url, showProgress: showProgress)
-                    return (repository.path, try repository.commit(for: rev ?? "HEAD"))
+                    return (repository.path, try repository.commit(for: rev ?? "HEAD"), [])
                 }
             }
+            if !resolved.unreadable.isEmpty {
+                // Not synced: a fiche left out of the snapshot would drop its member.
+                for diagnostic in resolved.unreadable { print(diagnostic.formatted) }
+                print("\(source) not synced: \(resolved.unreadable.count) fiche files cannot be read; the database keeps its last good commit")
+                throw ExitCode(1)
+            }
+            (repositoryPath, commit) = (resolved.path, resolved.commit)
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             fail(describe(error))
         }

@@ -34,7 +34,7 @@ import Testing
         #expect(member.status == 0)
         #expect(member.stdoutLines.first == "chloe.darcy — Chloé d'Arcy")
         let unknown = try CLI.run(["member", "personne.inconnue"], home: home, environment: noURL)
-        #expect(unknown.status == 1)
+        #expect(unknown.status == 2)
         let invalid = try CLI.run(["member", "../etc/passwd"], home: home, environment: noURL)
         #expect(invalid.status == 2)
 

@@ -87,13 +87,19 @@ import Testing
         run.expectOneErrorLine(containing: "holds no content/ folder and is not a git repository")
     }
 
-    /// Command-line mistakes exit 2 (not ArgumentParser's 64), with the usage on stderr only.
-    @Test(arguments: [["check", "--bogus"], ["check", "--format", "xml", "."], ["frobnicate"]])
-    func usageErrorsExitTwo(arguments: [String]) throws {
+    /// Command-line mistakes exit 2 (not ArgumentParser's 64) with one `fichesync: error:`
+    /// line saying what is wrong and where the usage is (not ArgumentParser's usage and hint).
+    @Test(arguments: [
+        (["check", "--bogus"], "unknown option '--bogus'", "check"),
+        (["check", "--format", "xml", "."], "'xml'", "check"),
+        (["frobnicate"], "frobnicate", nil),
+        (["member"], "missing expected argument '<id>'", "member"),
+        (["members", "--active", "--expired"], "--active and --expired exclude each other", "members"),
+    ])
+    func usageErrorsPrintOneLineAndExitTwo(arguments: [String], message: String, command: String?) throws {
         let run = try CLI.run(arguments)
-        #expect(run.status == 2)
-        #expect(run.stdout == "")
-        #expect(run.stderr.contains("Error:"), "\(run.stderr)")
+        run.expectOneErrorLine(containing: message)
+        #expect(run.stderr.hasSuffix(" — see `fichesync\(command.map { " " + $0 } ?? "") --help`\n"), "\(run.stderr)")
     }
 
     /// An unreachable URL exits 2 with one line naming it, and leaves no half-made mirror behind.
@@ -263,8 +269,9 @@ enum CLI {
     }
 
     /// Runs `fichesync arguments` with FICHESYNC_HOME set to `home` (a fresh folder by default),
-    /// from inside that folder; output goes through files, so a large output cannot block the child.
-    static func run(_ arguments: [String], home: TemporaryDirectory? = nil, timeout: Double = 120,
+    /// from inside that folder (or `directory`); output goes through files, so a large output
+    /// cannot block the child.
+    static func run(_ arguments: [String], home: TemporaryDirectory? = nil, directory: String? = nil, timeout: Double = 120,
                     environment: [String: String?] = [:]) throws -> Run {
         let home = try home ?? TemporaryDirectory()
         let output = try TemporaryDirectory()
@@ -280,7 +287,7 @@ enum CLI {
         var variables = ProcessInfo.processInfo.environment.merging(["FICHESYNC_HOME": home.path]) { _, new in new }
         for (name, value) in environment { variables[name] = value }
         process.environment = variables
-        process.currentDirectoryURL = URL(fileURLWithPath: home.path)
+        process.currentDirectoryURL = URL(fileURLWithPath: directory ?? home.path)
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = stdout
         process.standardError = stderr

@@ -169,10 +169,12 @@ import Testing
         #expect(diagnostics(of: validTree).isEmpty)
     }
 
-    /// Every rule has at least one case above, so none is left untested.
+    /// Every rule has at least one case above, so none is left untested — but
+    /// `unreadable-file`, which needs entries on a disk or in git that are not files
+    /// (folders, links, pipes): UnreadableEntryTests covers it.
     @Test func everyRuleIsCovered() {
         let covered = Set(Self.cases.flatMap { $0.expected.map(\.rule) })
-        #expect(covered == Set(Rule.allCases))
+        #expect(covered == Set(Rule.allCases).subtracting([.unreadableFile]))
     }
 
     @Test func messagesAreFormattedLikeACompiler() throws {

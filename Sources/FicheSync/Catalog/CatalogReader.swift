@@ -18,45 +18,93 @@ public enum CatalogReader {
     }
 
     /// Reads `content/_*/*.md` under `root` (a folder holding `content/`).
+    ///
+    /// Only regular files are read; anything else named like a fiche (a folder, a symbolic
+    /// link, a pipe, a name that is not UTF-8, a file that cannot be opened) is an
+    /// `unreadable-file` diagnostic and the rest is read on (``UnreadableEntry``).
     public static func read(directory root: String, workers: Int = defaultWorkers, keepFrontMatter: Bool = false) throws -> (Catalog, Statistics) {
         let content = (root as NSString).appendingPathComponent("content")
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: content, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: content])
         }
-        let locations = try ficheLocations(inDirectory: root)
-        return try decodeInParallel(locations, workers: workers) { locations, share in
+        let listing = try ficheFiles(inDirectory: root)
+        return try decodeInParallel(listing.files, unreadable: listing.unreadable, workers: workers) { locations, share in
             var buffer: [UInt8] = []
             for location in locations {
                 let path = (root as NSString).appendingPathComponent(location.path)
-                try readFile(path, into: &buffer)
+                if let reason = readRegularFile(path, into: &buffer) {
+                    let entry = UnreadableEntry(path: location.path, reason: reason)
+                    share.catalog.add(location, FicheDecoder.Result(fiche: nil, diagnostics: [entry.diagnostic]))
+                    continue
+                }
                 share.catalog.add(location, FicheDecoder.decode(location, bytes: buffer, keepFrontMatter: keepFrontMatter))
                 share.bytes += buffer.count
             }
         }
     }
 
-    /// Every `content/_*/*.md` file under `root`.
-    static func ficheLocations(inDirectory root: String) throws -> [FicheLocation] {
+    /// The regular files named `content/_*/*.md` under `root`, and the entries so named that
+    /// are something else. Listed with `readdir` and `lstat`: a name that is not UTF-8 has no
+    /// `String` to open it by, and links are never followed. Only real folders `_*` are
+    /// walked (a link named `content/_authors` is not), as git sees them.
+    static func ficheFiles(inDirectory root: String) throws -> (files: [FicheLocation], unreadable: [UnreadableEntry]) {
         let content = (root as NSString).appendingPathComponent("content")
-        var locations: [FicheLocation] = []
-        for folder in try FileManager.default.contentsOfDirectory(atPath: content).sorted() where folder.hasPrefix("_") {
-            let folderPath = (content as NSString).appendingPathComponent(folder)
-            guard (try? FileManager.default.attributesOfItem(atPath: folderPath)[.type] as? FileAttributeType) == .typeDirectory
-            else { continue }
-            for name in try FileManager.default.contentsOfDirectory(atPath: folderPath) {
-                if let location = FicheLocation(path: "content/\(folder)/\(name)") { locations.append(location) }
+        var files: [FicheLocation] = []
+        var unreadable: [UnreadableEntry] = []
+        for folder in try names(in: content).sorted(by: { $0.lexicographicallyPrecedes($1) }) where folder.first == UInt8(ascii: "_") {
+            guard let folderName = String(validating: folder, as: UTF8.self) else { continue }
+            let folderPath = (content as NSString).appendingPathComponent(folderName)
+            var info = stat()
+            guard lstat(folderPath, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { continue }
+            for name in try names(in: folderPath) {
+                guard name.count > 3, name.suffix(3).elementsEqual(".md".utf8) else { continue }
+                guard let fileName = String(validating: name, as: UTF8.self) else {
+                    let shown = "content/\(folderName)/\(String(decoding: name, as: UTF8.self))"
+                    if FicheLocation(path: shown) != nil { unreadable.append(UnreadableEntry(path: shown, reason: .nameNotUTF8)) }
+                    continue
+                }
+                let relative = "content/\(folderName)/\(fileName)"
+                guard let location = FicheLocation(path: relative) else { continue }
+                let absolute = (folderPath as NSString).appendingPathComponent(fileName)
+                if lstat(absolute, &info) != 0 {
+                    unreadable.append(UnreadableEntry(path: relative, reason: .failed(FolderCreation.describe(errno))))
+                } else if let reason = UnreadableEntry.reason(forMode: info.st_mode, at: absolute) {
+                    unreadable.append(UnreadableEntry(path: relative, reason: reason))
+                } else {
+                    files.append(location)
+                }
             }
         }
-        return locations
+        return (files, unreadable)
+    }
+
+    /// The names in a folder as bytes (without `.` and `..`), from `readdir`.
+    private static func names(in folder: String) throws -> [[UInt8]] {
+        guard let directory = opendir(folder) else {
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, path: folder)
+        }
+        defer { closedir(directory) }
+        var names: [[UInt8]] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                Array(raw.prefix { $0 != 0 })
+            }
+            if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
+            names.append(name)
+        }
+        return names
     }
 
     /// Reads the fiches of `commit` straight from the object database at `repositoryPath`.
     public static func read(repository repositoryPath: String, commit: GitOID, workers: Int = defaultWorkers,
                             keepFrontMatter: Bool = false) throws -> (Catalog, Statistics) {
-        let entries = try GitRepository(at: repositoryPath).ficheEntries(at: commit)
-        let blobs = Dictionary(entries.map { ($0.location, $0.blob) }, uniquingKeysWith: { a, _ in a })
-        return try decodeInParallel(entries.map(\.location), workers: workers) { locations, share in
+        let opened = try GitRepository(at: repositoryPath)
+        let entries = try opened.ficheEntries(at: commit)
+        let readable = entries.filter(\.isReadable)
+        let unreadable = try entries.compactMap { try opened.unreadableEntry($0) }
+        let blobs = Dictionary(readable.map { ($0.location, $0.blob) }, uniquingKeysWith: { a, _ in a })
+        return try decodeInParallel(readable.map(\.location), unreadable: unreadable, workers: workers) { locations, share in
             let repository = try GitRepository(at: repositoryPath)
             for location in locations {
                 guard let blob = blobs[location] else { continue }
@@ -78,9 +126,10 @@ public enum CatalogReader {
     }
 
     /// Splits `locations` into contiguous shares, one per worker, runs `work` on each share
-    /// on its own thread, and merges the partial catalogs. The first error any worker hits wins.
+    /// on its own thread, and merges the partial catalogs with the `unreadable` entries'
+    /// diagnostics. The first error any worker hits wins.
     private static func decodeInParallel(
-        _ locations: [FicheLocation], workers: Int,
+        _ locations: [FicheLocation], unreadable: [UnreadableEntry], workers: Int,
         work: @escaping @Sendable (ArraySlice<FicheLocation>, inout Share) throws -> Void
     ) throws -> (Catalog, Statistics) {
         let shareCount = max(1, min(workers, locations.count / 64 + 1))
@@ -117,22 +166,34 @@ public enum CatalogReader {
             defer { all = [] }
             return all
         }
-        let statistics = Statistics(files: parts.reduce(0) { $0 + $1.catalog.fileCount }, bytes: parts.reduce(0) { $0 + $1.bytes })
+        let statistics = Statistics(files: parts.reduce(0) { $0 + $1.catalog.fileCount } + unreadable.count { $0.location != nil },
+                                    bytes: parts.reduce(0) { $0 + $1.bytes })
         var catalog = parts.isEmpty ? Catalog() : parts.removeFirst().catalog
         while !parts.isEmpty { catalog.merge(parts.removeFirst().catalog) }
+        catalog.addUnreadable(unreadable)
         catalog.sort()
         return (catalog, statistics)
     }
 
-    /// Reads a whole file into `buffer`, reusing its storage.
-    static func readFile(_ path: String, into buffer: inout [UInt8]) throws {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, path: path) }
+    /// Reads a whole regular file into `buffer`, reusing its storage; returns why not when
+    /// `path` is not one or cannot be read.
+    ///
+    /// Opened without following a link and without blocking (a named pipe would wait for a
+    /// writer forever), then checked with `fstat`: what is read is what was checked.
+    static func readRegularFile(_ path: String, into buffer: inout [UInt8]) -> UnreadableEntry.Reason? {
+        buffer.removeAll(keepingCapacity: true)
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            var info = stat()
+            if lstat(path, &info) == 0, let reason = UnreadableEntry.reason(forMode: info.st_mode, at: path) { return reason }
+            return .failed(FolderCreation.describe(code))
+        }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, path: path) }
+        guard fstat(fd, &info) == 0 else { return .failed(FolderCreation.describe(errno)) }
+        if let reason = UnreadableEntry.reason(forMode: info.st_mode, at: path) { return reason }
         let size = Int(info.st_size)
-        buffer.removeAll(keepingCapacity: true)
         buffer.reserveCapacity(size)
         var failed: Int32 = 0
         buffer.append(contentsOf: repeatElement(0, count: size))
@@ -141,13 +202,29 @@ public enum CatalogReader {
             var done = 0
             while done < size {
                 let n = Glibc.read(fd, base + done, size - done)
+                if n < 0 && errno == EINTR { continue }
                 if n <= 0 { failed = n < 0 ? errno : 0; break }
                 done += n
             }
             return done
         }
-        if failed != 0 { throw POSIXError(POSIXErrorCode(rawValue: failed) ?? .EIO, path: path) }
+        if failed != 0 { return .failed(FolderCreation.describe(failed)) }
         buffer.removeLast(size - count)
+        return nil
+    }
+}
+
+extension Catalog {
+    /// Adds entries that could not be read: each an error; those with a fiche's name count
+    /// as files (references resolve against files, as for a file that does not parse).
+    mutating func addUnreadable(_ entries: [UnreadableEntry]) {
+        for entry in entries {
+            if let location = entry.location {
+                add(location, FicheDecoder.Result(fiche: nil, diagnostics: [entry.diagnostic]))
+            } else {
+                fileDiagnostics.append(entry.diagnostic)
+            }
+        }
     }
 }
 

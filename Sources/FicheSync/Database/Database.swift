@@ -27,7 +27,7 @@ public final class Database: Sendable {
             configuration = try DatabaseSettings.configuration(fromURL: url)
         case .embedded(let home):
             let cluster = try EmbeddedPostgres(home: home)
-            try await Task.detached { try cluster.acquire() }.value
+            try await runOffThePool { try cluster.acquire() }
             embedded = cluster
             configuration = PostgresConnection.Configuration(
                 unixSocketPath: cluster.socketPath, username: EmbeddedPostgres.user, password: nil, database: EmbeddedPostgres.database)
@@ -39,8 +39,13 @@ public final class Database: Sendable {
             }
             connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
         } catch {
-            embedded?.release()
-            throw DatabaseSettings.Problem(description: "cannot connect to the database: \(String(reflecting: error))")
+            if let embedded { _ = try? await runOffThePool { embedded.release() } }
+            let target: String, remedy: String
+            switch settings {
+            case .url(let url): (target, remedy) = (DatabaseSettings.target(ofURL: url), "check DATABASE_URL")
+            case .embedded: (target, remedy) = (embedded?.socketPath ?? "?", "see \(embedded?.dataDirectory ?? "FICHESYNC_HOME")/server.log")
+            }
+            throw DatabaseSettings.Problem(description: DatabaseSettings.connectionFailure(error, target: target, remedy: remedy))
         }
         let database = Database(connection: connection, settings: settings, embedded: embedded, logger: logger)
         if migrate {
@@ -90,7 +95,7 @@ public final class Database: Sendable {
     public func close() async {
         try? await connection.close()
         if let embedded {
-            await Task.detached { embedded.release() }.value
+            _ = try? await runOffThePool { embedded.release() }
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,20 +28,33 @@ public final class EmbeddedPostgres: Sendable {
     }
 
     private let usersLock: FileLock
+    /// The server this process started, if any (our child until we exit).
+    private let startedServer = Mutex<pid_t?>(nil)
 
     /// Finds the Postgres server binaries and prepares (but does not start) the cluster.
     public init(home: String) throws {
         self.home = (home as NSString).standardizingPath.hasPrefix("/") ? home
             : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(home)
         binDirectory = try Self.findBinaries()
-        try FileManager.default.createDirectory(atPath: self.home, withIntermediateDirectories: true)
+        try Self.createHome(self.home)
         usersLock = try FileLock(path: (self.home as NSString).appendingPathComponent("postgres.users"))
         guard socketPath.utf8.count < 108 else {
             throw Problem(description: "the embedded database's socket path is too long for Unix sockets (\(socketPath.utf8.count) bytes, at most 107): set FICHESYNC_HOME to a shorter folder")
         }
     }
 
-    /// `initdb` and `pg_ctl` from PATH, or the newest `/usr/lib/postgresql/*/bin`.
+    /// Creates `FICHESYNC_HOME`, or says in one line why it cannot be (Foundation's message
+    /// is "NSCocoaErrorDomain error 512").
+    static func createHome(_ path: String) throws {
+        if let reason = FolderCreation.create(path) {
+            throw Problem(description: "cannot create FICHESYNC_HOME \(path): \(reason) — set FICHESYNC_HOME to a writable folder")
+        }
+        if access(path, W_OK) != 0 {
+            throw Problem(description: "cannot write in FICHESYNC_HOME \(path): \(FolderCreation.describe(errno)) — set FICHESYNC_HOME to a writable folder")
+        }
+    }
+
+    /// `initdb`, `pg_ctl` and `postgres` from PATH, or the newest `/usr/lib/postgresql/*/bin`.
     static func findBinaries() throws -> String {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         var candidates = path.split(separator: ":").map(String.init)
@@ -50,11 +64,12 @@ public final class EmbeddedPostgres: Sendable {
         for directory in candidates {
             let initdb = (directory as NSString).appendingPathComponent("initdb")
             let pgCtl = (directory as NSString).appendingPathComponent("pg_ctl")
-            if FileManager.default.isExecutableFile(atPath: initdb) && FileManager.default.isExecutableFile(atPath: pgCtl) {
+            let postgres = (directory as NSString).appendingPathComponent("postgres")
+            if [initdb, pgCtl, postgres].allSatisfy(FileManager.default.isExecutableFile(atPath:)) {
                 return directory
             }
         }
-        throw Problem(description: "no Postgres server found (initdb and pg_ctl, in PATH or /usr/lib/postgresql/*/bin): install it (apt-get install postgresql) or set DATABASE_URL")
+        throw Problem(description: "no Postgres server found (initdb, pg_ctl and postgres, in PATH or /usr/lib/postgresql/*/bin): install it (apt-get install postgresql) or set DATABASE_URL")
     }
 
     /// Starts the cluster if it is not running (creating it on first use), and registers this
@@ -66,12 +81,8 @@ public final class EmbeddedPostgres: Sendable {
         if !FileManager.default.fileExists(atPath: (dataDirectory as NSString).appendingPathComponent("PG_VERSION")) {
             try initialize()
         }
-        if try run("pg_ctl", ["status", "-D", dataDirectory], allowFailure: true) != 0 {
-            try run("pg_ctl", [
-                "start", "-w", "-t", "60", "-D", dataDirectory,
-                "-l", (dataDirectory as NSString).appendingPathComponent("server.log"),
-                "-o", "-c listen_addresses='' -c unix_socket_directories='\(dataDirectory)' -c port=5432",
-            ])
+        if try run("pg_ctl", ["status", "-D", "."], allowFailure: true) != 0 {
+            try start()
         }
         try usersLock.lock(exclusive: false)
     }
@@ -86,14 +97,15 @@ public final class EmbeddedPostgres: Sendable {
         defer { startLock.unlock() }
         // Upgrading our shared lock succeeds only when no other process holds one.
         if (try? usersLock.tryLock(exclusive: true)) == true {
-            _ = try? run("pg_ctl", ["stop", "-w", "-m", "fast", "-D", dataDirectory], allowFailure: true)
+            _ = try? run("pg_ctl", ["stop", "-w", "-m", "fast", "-D", "."], allowFailure: true)
+            reapServer()
         }
         usersLock.unlock()
     }
 
     /// Whether the server is running now.
     public var isRunning: Bool {
-        ((try? run("pg_ctl", ["status", "-D", dataDirectory], allowFailure: true)) ?? 1) == 0
+        ((try? run("pg_ctl", ["status", "-D", "."], allowFailure: true)) ?? 1) == 0
     }
 
     private func initialize() throws {
@@ -111,7 +123,81 @@ public final class EmbeddedPostgres: Sendable {
                 throw Problem(description: "cannot give \(dataDirectory) to the postgres user: \(String(cString: strerror(errno)))")
             }
         }
-        try run("initdb", ["-D", dataDirectory, "-U", Self.user, "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"])
+        try run("initdb", ["-D", ".", "-U", Self.user, "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"])
+    }
+
+    /// Starts the server and waits until it accepts connections (at most 60 s).
+    ///
+    /// `postgres` itself, spawned with an argument vector, in the data directory, `-D .`:
+    /// not `pg_ctl start`, which runs the server through `/bin/sh -c` with the data
+    /// directory, the log and the options pasted into the command line, so a `'` or a `$()`
+    /// in FICHESYNC_HOME ran as a command. The settings are passed on each start, so a
+    /// cluster made by an older fichesync starts the same way. Readiness is read from
+    /// `postmaster.pid` ourselves: `pg_ctl -w` reads it by line number, which a line break in
+    /// the path shifts, so it never sees the server ready.
+    private func start() throws {
+        let postgres = (binDirectory as NSString).appendingPathComponent("postgres")
+        let settings = [
+            "-D", ".",
+            "-c", "listen_addresses=",
+            // A list: a folder in double quotes (doubled inside) may hold commas and quotes.
+            "-c", "unix_socket_directories=\"\(dataDirectory.replacingOccurrences(of: "\"", with: "\"\""))\"",
+            "-c", "port=5432",
+        ]
+        let executable: String
+        let arguments: [String]
+        if getuid() == 0 {
+            guard let owner = Self.serverAccount else {
+                throw Problem(description: "running as root, but there is no `postgres` user to run the embedded database as")
+            }
+            // setpriv executes the server in its place (runuser would stay as its parent),
+            // so the pid we get is the server's.
+            executable = "/usr/bin/setpriv"
+            arguments = ["--reuid=\(owner.uid)", "--regid=\(owner.gid)", "--init-groups", "--", postgres] + settings
+        } else {
+            executable = postgres
+            arguments = settings
+        }
+        let logPath = (dataDirectory as NSString).appendingPathComponent("server.log")
+        let pid = try ToolRunner.startDaemon(executable, arguments, workingDirectory: dataDirectory, logPath: logPath)
+        // Opened by us: as root, give it to the server's account, as `pg_ctl -l` made it.
+        if let owner = Self.serverAccount { _ = chown(logPath, owner.uid, owner.gid) }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid {
+                let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+                let text = log.split(separator: "\n").suffix(3).joined(separator: " / ")
+                throw Problem(description: "the embedded database did not start (exit \(ToolRunner.exitStatus(status))): \(text) (log: \(logPath))")
+            }
+            if Self.isReady(pid: pid, pidFile: (dataDirectory as NSString).appendingPathComponent("postmaster.pid")) {
+                startedServer.withLock { $0 = pid }
+                return
+            }
+            usleep(20_000)
+        }
+        kill(pid, SIGTERM)
+        throw Problem(description: "the embedded database did not start within 60 s: see \(logPath)")
+    }
+
+    /// Whether `postmaster.pid` says server `pid` is ready: its first line is the pid, and
+    /// a line says `ready`. Not "line 8" as `pg_ctl -w` reads it: Postgres itself finds its
+    /// lines by counting line breaks, so with one in the data directory's path the status
+    /// lands on another line (and `pg_ctl -w` never sees the server ready).
+    static func isReady(pid: pid_t, pidFile: String) -> Bool {
+        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8) else { return false }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        return lines.first == String(pid) && lines.dropFirst().contains { $0 == "ready" || $0 == "standby" }
+    }
+
+    /// A server this process started is its child: once stopped, collect its exit status so
+    /// it does not linger as a zombie while we run on.
+    private func reapServer() {
+        guard let pid = startedServer.withLock({ $0 }) else { return }
+        var status: Int32 = 0
+        if waitpid(pid, &status, WNOHANG) == pid {
+            startedServer.withLock { $0 = nil }
+        }
     }
 
     /// When we are root, the account the server runs as (Postgres refuses root).
@@ -121,7 +207,9 @@ public final class EmbeddedPostgres: Sendable {
         return ("postgres", entry.pointee.pw_uid, entry.pointee.pw_gid)
     }
 
-    /// Runs a Postgres tool (as the server account when root) and waits for it.
+    /// Runs a Postgres tool (as the server account when root) in the data directory, which
+    /// it is given as `.`, and waits for it. No path of ours reaches its arguments, so none
+    /// can reach a shell command it builds (`initdb` runs the server through `/bin/sh`).
     @discardableResult
     private func run(_ tool: String, _ arguments: [String], allowFailure: Bool = false) throws -> Int32 {
         let executable = (binDirectory as NSString).appendingPathComponent(tool)
@@ -130,9 +218,10 @@ public final class EmbeddedPostgres: Sendable {
             guard Self.serverAccount != nil else {
                 throw Problem(description: "running as root, but there is no `postgres` user to run the embedded database as")
             }
-            outcome = try ToolRunner.run("/usr/sbin/runuser", ["-u", "postgres", "--", executable] + arguments)
+            outcome = try ToolRunner.run("/usr/sbin/runuser", ["-u", "postgres", "--", executable] + arguments,
+                                         workingDirectory: dataDirectory)
         } else {
-            outcome = try ToolRunner.run(executable, arguments)
+            outcome = try ToolRunner.run(executable, arguments, workingDirectory: dataDirectory)
         }
         if outcome.status != 0 && !allowFailure {
             let text = outcome.output.split(separator: "\n").suffix(3).joined(separator: " / ")

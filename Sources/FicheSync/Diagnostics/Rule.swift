@@ -22,6 +22,10 @@ public enum Rule: String, Hashable, Sendable, Codable, CaseIterable {
     /// Not a rule of the repository's CI: the documented exception, so that a hostile file
     /// (an alias bomb, nesting thousands deep) cannot exhaust memory, time or the stack.
     case yamlLimits = "yaml-limits"
+    /// Not a rule of the repository's CI: an entry named like a fiche that is not a regular,
+    /// readable file. An error in every kind, as a file that does not parse is, so a sync
+    /// never drops a member whose fiche it could not read.
+    case unreadableFile = "unreadable-file"
 
     // Warnings.
     case unresolvedIncubator = "unresolved-incubator"
@@ -48,6 +52,7 @@ public enum Rule: String, Hashable, Sendable, Codable, CaseIterable {
         case .coIncubation: "`incubators` lists at least two existing incubators, including `incubator`"
         case .duplicateValue: "lists hold each value once"
         case .yamlLimits: "aliases expand to at most 10,000 values and lists and mappings nest at most 100 levels deep"
+        case .unreadableFile: "a fiche is a regular file with a UTF-8 name that can be read: not a folder, a symbolic link, a pipe or a submodule"
         case .unresolvedIncubator: "an incubator id that names no content/_incubators file"
         case .unresolvedTeam: "a team that names no content/_teams file"
         case .unresolvedOwner: "an incubator owner that names no content/_organisations file"

@@ -52,11 +52,23 @@ public final class GitRepository {
 
     /// A fiche file of a commit: where it is and which blob holds it.
     public struct FicheEntry: Hashable, Sendable {
+        /// What the tree holds under a fiche's name: only a file (mode 100644 or 100755) is a
+        /// fiche's content; a link's blob is the link's text.
+        public enum Kind: Hashable, Sendable { case file, symbolicLink, folder, submodule }
+
         public var location: FicheLocation
+        /// The blob (for a folder, the tree; for a submodule, its commit).
         public var blob: GitOID
+        public var kind: Kind = .file
+        /// False when the name in the tree is not UTF-8 (``location`` then shows U+FFFD).
+        public var nameIsUTF8 = true
+
+        /// Whether this entry is read as a fiche (the others are `unreadable-file` errors).
+        public var isReadable: Bool { kind == .file && nameIsUTF8 }
     }
 
-    /// Every `content/_*/*.md` blob of `commit`, walking only the trees that can hold fiches.
+    /// Every `content/_*/*.md` entry of `commit` (files, and what else is named like a
+    /// fiche: links, folders, submodules), walking only the trees that can hold fiches.
     public func ficheEntries(at commit: GitOID) throws(GitError) -> [FicheEntry] {
         let root = try tree(ofCommit: commit)
         defer { git_tree_free(root) }
@@ -79,14 +91,37 @@ public final class GitRepository {
             let count = git_tree_entrycount(subtree)
             entries.reserveCapacity(entries.count + count)
             for j in 0..<count {
-                guard let file = git_tree_entry_byindex(subtree, j), git_tree_entry_type(file) == GIT_OBJECT_BLOB,
-                      let name = git_tree_entry_name(file).map({ String(cString: $0) }),
-                      let location = FicheLocation(path: "content/\(folderName)/\(name)")
+                guard let file = git_tree_entry_byindex(subtree, j), let rawName = git_tree_entry_name(file),
+                      let location = FicheLocation(path: "content/\(folderName)/\(String(cString: rawName))")
                 else { continue }
-                entries.append(FicheEntry(location: location, blob: GitOID(git_tree_entry_id(file).pointee)))
+                let kind: FicheEntry.Kind
+                switch git_tree_entry_filemode(file) {
+                case GIT_FILEMODE_BLOB, GIT_FILEMODE_BLOB_EXECUTABLE: kind = .file
+                case GIT_FILEMODE_LINK: kind = .symbolicLink
+                case GIT_FILEMODE_TREE: kind = .folder
+                case GIT_FILEMODE_COMMIT: kind = .submodule
+                default: continue
+                }
+                entries.append(FicheEntry(location: location, blob: GitOID(git_tree_entry_id(file).pointee), kind: kind,
+                                          nameIsUTF8: String(validatingCString: rawName) != nil))
             }
         }
         return entries
+    }
+
+    /// Why `entry` is not read as a fiche, when it is not (``UnreadableEntry``); a link's
+    /// text is read from its blob to say where it leads.
+    func unreadableEntry(_ entry: FicheEntry) throws -> UnreadableEntry? {
+        let path = entry.location.path
+        guard entry.nameIsUTF8 else { return UnreadableEntry(path: path, reason: .nameNotUTF8) }
+        switch entry.kind {
+        case .file: return nil
+        case .folder: return UnreadableEntry(path: path, reason: .folder)
+        case .submodule: return UnreadableEntry(path: path, reason: .submodule)
+        case .symbolicLink:
+            let target = try withBlob(entry.blob) { String(decoding: $0.prefix(4096), as: UTF8.self) }
+            return UnreadableEntry(path: path, reason: .symbolicLink(target: target))
+        }
     }
 
     /// Calls `body` with the raw bytes of a blob, without copying them.

@@ -16,7 +16,7 @@ public struct RepositoryCache: Sendable {
     public func mirror(of url: String, showProgress: Bool = false) throws -> (GitRepository, Outcome) {
         let target = (directory as NSString).appendingPathComponent(Self.folderName(for: url))
         let fileManager = FileManager.default
-        try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try createFolder()
         // One fetch per mirror at a time: concurrent fetches would race on git's ref locks.
         let lock = try lockFile(for: target)
         try lock.lock(exclusive: true)
@@ -47,6 +47,14 @@ public struct RepositoryCache: Sendable {
             return (repository, .fetched)
         }
         return (try GitRepository(at: target), .cloned)
+    }
+
+    /// Creates the cache folder, or says in one line why it cannot be and what to change
+    /// (Foundation's error is "NSCocoaErrorDomain error 512").
+    func createFolder() throws {
+        if let reason = FolderCreation.create(directory) {
+            throw ContentSource.Problem("cannot create \(directory) (under FICHESYNC_HOME): \(reason) — set FICHESYNC_HOME to a writable folder")
+        }
     }
 
     /// The lock serialising work on one repository of the cache (in a hidden `.locks` folder,

@@ -8,10 +8,16 @@ extension RepositoryCache {
     /// Snapshots are deterministic (fixed author and time): the same folder content on the
     /// same parent is the same commit, whichever process takes it; a lock serialises
     /// processes snapshotting the same folder at once.
-    public func snapshot(of folder: String) throws -> (GitRepository, GitOID) {
+    ///
+    /// Only regular files go into the snapshot, read as `check` reads the folder; entries
+    /// named like fiches that are not (``UnreadableEntry``) come back as `unreadable-file`
+    /// diagnostics instead, for the caller to refuse the sync with: git could not hold them
+    /// all (a pipe, a name that is not UTF-8), and left out silently their members would
+    /// vanish from the database.
+    public func snapshot(of folder: String) throws -> FolderSnapshot {
         let absolute = URL(fileURLWithPath: folder).standardizedFileURL.path
         let path = (directory as NSString).appendingPathComponent("folder-" + Self.folderName(for: absolute))
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try createFolder()
         let lock = try lockFile(for: path)
         try lock.lock(exclusive: true)
         defer { lock.unlock() }
@@ -19,12 +25,25 @@ extension RepositoryCache {
         let parent = try? repository.commit(for: "refs/heads/master")
         var files: [GitRepository.FileWrite] = []
         var buffer: [UInt8] = []
-        for location in try CatalogReader.ficheLocations(inDirectory: absolute) {
-            try CatalogReader.readFile((absolute as NSString).appendingPathComponent(location.path), into: &buffer)
+        let listing = try CatalogReader.ficheFiles(inDirectory: absolute)
+        var unreadable = listing.unreadable
+        for location in listing.files {
+            if let reason = CatalogReader.readRegularFile((absolute as NSString).appendingPathComponent(location.path), into: &buffer) {
+                unreadable.append(UnreadableEntry(path: location.path, reason: reason))
+                continue
+            }
             files.append(GitRepository.FileWrite(path: location.path, bytes: buffer))
         }
         let commit = try repository.commit(files: files, message: "Snapshot of \(absolute)", parents: parent.map { [$0] } ?? [],
                                            reference: "refs/heads/master", skipIfUnchanged: true)
-        return (repository, commit)
+        return FolderSnapshot(repository: repository, commit: commit, unreadable: unreadable.map(\.diagnostic).sorted())
     }
+}
+
+/// A folder committed into its snapshot repository (``RepositoryCache/snapshot(of:)``).
+public struct FolderSnapshot {
+    public var repository: GitRepository
+    public var commit: GitOID
+    /// Entries named like fiches that are not regular, readable files: not in the commit.
+    public var unreadable: [Diagnostic]
 }

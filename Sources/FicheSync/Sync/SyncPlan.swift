@@ -33,6 +33,7 @@ struct SyncPlan: Sendable {
         var plan: SyncPlan
         var blobs: [FicheLocation: GitOID]
         var index: ReferenceIndex
+        var unreadable: [UnreadableEntry]
         var toWrite: [FicheLocation] = []
         /// Fiches gone from the commit (not renamed within their kind): their dependents must be re-validated.
         var removed: Set<FicheLocation> = []
@@ -48,10 +49,14 @@ struct SyncPlan: Sendable {
         let changes = try await BlockingWork.run {
             let repository = try GitRepository(at: repositoryPath)
             let entries = try repository.ficheEntries(at: new)
+            // As a full sync counts them: every entry with a fiche's name is a file references
+            // resolve against, and every unreadable one is an error (changed or not, so the two
+            // kinds of sync accept the same commits).
             var changes = Changes(
                 plan: SyncPlan(replaceAll: false, report: SyncReport(commit: new.description, mode: .incremental(from: old.description))),
-                blobs: Dictionary(entries.map { ($0.location, $0.blob) }, uniquingKeysWith: { first, _ in first }),
-                index: ReferenceIndex(entries.map(\.location)))
+                blobs: Dictionary(entries.filter(\.isReadable).map { ($0.location, $0.blob) }, uniquingKeysWith: { first, _ in first }),
+                index: ReferenceIndex(entries.filter(\.nameIsUTF8).map(\.location)),
+                unreadable: try entries.compactMap { try repository.unreadableEntry($0) })
             for change in try repository.ficheChanges(from: old, to: new) {
                 switch change.kind {
                 case .added: changes.plan.report.added += 1
@@ -77,6 +82,7 @@ struct SyncPlan: Sendable {
             var plan = changes.plan
             let repository = try GitRepository(at: repositoryPath)
             var catalog = Catalog()
+            catalog.addUnreadable(changes.unreadable)
             for location in changes.toWrite + dependents {
                 guard let blob = changes.blobs[location] else { continue }
                 let result = try repository.withBlob(blob) { FicheDecoder.decode(location, bytes: $0, keepFrontMatter: true) }
