@@ -76,6 +76,7 @@ let package = Package(
             dependencies: [
                 "FicheSync", "Accounts", "Providers", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -103,7 +104,12 @@ let package = Package(
         ),
         .testTarget(
             name: "FicheSyncTests",
-            dependencies: ["FicheSync", "FicheSyncCLI", "Accounts", "Providers", "TestSupport"]
+            dependencies: [
+                "FicheSync", "FicheSyncCLI", "Accounts", "Providers", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
