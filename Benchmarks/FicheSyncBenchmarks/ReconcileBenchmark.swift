@@ -61,14 +61,16 @@ struct ReconcileBenchmark {
         figures.accounts = ovhState.accounts.count + mattermostState.users.count + githubState.members.count
         let database = try await Database.open(try await sync.freshDatabase(), logger: sync.logger)
         do {
-            let journal = OperationJournal(connection: database.connection, logger: sync.logger)
-            for _ in 0..<max(1, runs) {
-                let before = ovh.snapshot.requests + mattermost.snapshot.requests + github.snapshot.requests
-                let start = DispatchTime.now().uptimeNanoseconds
-                let outcome = try await reconciler.run(members: members, settings: settings, today: today, journal: journal, dryRun: false)
-                figures.noOpSeconds = min(figures.noOpSeconds, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-                figures.requests = ovh.snapshot.requests + mattermost.snapshot.requests + github.snapshot.requests - before
-                figures.operations = outcome.plan.operations.count
+            try await database.withConnection { connection in
+                let journal = OperationJournal(connection: connection, logger: sync.logger)
+                for _ in 0..<max(1, runs) {
+                    let before = ovh.snapshot.requests + mattermost.snapshot.requests + github.snapshot.requests
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    let outcome = try await reconciler.run(members: members, settings: settings, today: today, journal: journal, dryRun: false)
+                    figures.noOpSeconds = min(figures.noOpSeconds, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                    figures.requests = ovh.snapshot.requests + mattermost.snapshot.requests + github.snapshot.requests - before
+                    figures.operations = outcome.plan.operations.count
+                }
             }
         } catch {
             await database.close()
@@ -120,12 +122,14 @@ struct ReconcileBenchmark {
             reconciler.concurrency = concurrency
             let database = try await Database.open(try await sync.freshDatabase(), logger: sync.logger)
             do {
-                let journal = OperationJournal(connection: database.connection, logger: sync.logger)
-                let start = DispatchTime.now().uptimeNanoseconds
-                let outcome = try await reconciler.run(members: members, settings: AccountSettings(domain: domain, mailingLists: false),
-                                                       today: today, journal: journal, dryRun: false)
-                seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-                operations = outcome.report?.done ?? 0
+                try await database.withConnection { connection in
+                    let journal = OperationJournal(connection: connection, logger: sync.logger)
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    let outcome = try await reconciler.run(members: members, settings: AccountSettings(domain: domain, mailingLists: false),
+                                                           today: today, journal: journal, dryRun: false)
+                    seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                    operations = outcome.report?.done ?? 0
+                }
             } catch {
                 await database.close()
                 throw error

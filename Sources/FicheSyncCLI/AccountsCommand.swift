@@ -22,7 +22,7 @@ struct AccountsCommand: AsyncParsableCommand {
     func run() async throws {
         let states = try await Environment.withDatabase { database in
             if let id { try await UnknownMember.check(id, in: database) }
-            return try await AccountState.load(member: id, from: database.connection, logger: Environment.logger)
+            return try await database.withConnection { try await AccountState.load(member: id, from: $0, logger: Environment.logger) }
         }
         if format == .json {
             print(try jsonString(states))

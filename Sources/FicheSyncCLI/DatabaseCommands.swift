@@ -12,7 +12,7 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let applied = try await Environment.withDatabase { database in
             // `withDatabase` has migrated already; report what the table says.
-            let rows = try await database.connection.query("SELECT name FROM schema_migrations ORDER BY version", logger: Environment.logger)
+            let rows = try await database.client.query("SELECT name FROM schema_migrations ORDER BY version", logger: Environment.logger)
             var names: [String] = []
             for try await name in rows.decode(String.self) { names.append(name) }
             return names
@@ -34,12 +34,12 @@ struct DatabaseCommand: AsyncParsableCommand {
         func run() async throws {
             let lines = try await Environment.withDatabase { database in
                 var lines = ["database: \(database.locationDescription)"]
-                let migrations = try await database.connection.query(
+                let migrations = try await database.client.query(
                     "SELECT count(*), max(name) FROM schema_migrations", logger: Environment.logger)
                 for try await (count, last) in migrations.decode((Int, String?).self) {
                     lines.append("schema: \(count) migrations applied, last \(last ?? "none")")
                 }
-                let state = try await database.connection.query(
+                let state = try await database.client.query(
                     "SELECT source, commit, synced_at::text, counts::text FROM sync_state", logger: Environment.logger)
                 var synced = false
                 for try await (source, commit, at, counts) in state.decode((String, String, String, String).self) {

@@ -32,8 +32,10 @@ struct MembersCommand: AsyncParsableCommand {
         let today = FicheDate.today()
         let filter: MemberDirectory.Filter = active ? .active : expired ? .expired : .all
         let members = try await Environment.withDatabase { database in
-            try await MemberDirectory(connection: database.connection, logger: Environment.logger)
-                .members(filter, startup: startup, today: today)
+            try await database.withConnection { [startup] connection in
+                try await MemberDirectory(connection: connection, logger: Environment.logger)
+                    .members(filter, startup: startup, today: today)
+            }
         }
         switch format {
         case .json:
@@ -73,7 +75,9 @@ struct MemberCommand: AsyncParsableCommand {
     func run() async throws {
         let today = FicheDate.today()
         let found = try await Environment.withDatabase { database in
-            try await MemberDirectory(connection: database.connection, logger: Environment.logger).member(id, today: today)
+            try await database.withConnection { [id] connection in
+                try await MemberDirectory(connection: connection, logger: Environment.logger).member(id, today: today)
+            }
         }
         guard let member = found else { throw UnknownMember(id: id) }
         if format == .json {

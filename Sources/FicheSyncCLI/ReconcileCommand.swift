@@ -66,22 +66,23 @@ struct ReconcileCommand: AsyncParsableCommand {
         settings.protectedAccounts = Set((environment["FICHESYNC_PROTECTED_ACCOUNTS"] ?? "").split(separator: ",").map(String.init))
         let outcome: Reconciler.Outcome
         do {
-            outcome = try await Environment.withDatabase { database in
+            // One connection for the whole run: the journal holds a session-level run lock on it.
+            outcome = try await Environment.withDatabase { database in try await database.withConnection { connection in
                 let logger = Environment.logger
-                if providers.isSandbox { try await providers.startSandbox(restoringFrom: database.connection, logger: logger) }
+                if providers.isSandbox { try await providers.startSandbox(restoringFrom: connection, logger: logger) }
                 do {
-                    let members = try await MemberRecord.load(from: database.connection, logger: logger)
+                    let members = try await MemberRecord.load(from: connection, logger: logger)
                     if let member, !members.contains(where: { $0.id == member }) { throw UnknownMember(id: member) }
-                    let journal = OperationJournal(connection: database.connection, logger: logger)
+                    let journal = OperationJournal(connection: connection, logger: logger)
                     let result = try await providers.reconciler.run(members: members, settings: settings, today: today, journal: journal,
                                                                     only: only, member: member, dryRun: dryRun)
-                    try await providers.stopSandbox(savingTo: dryRun ? nil : database.connection, logger: logger)
+                    try await providers.stopSandbox(savingTo: dryRun ? nil : connection, logger: logger)
                     return result
                 } catch {
-                    try? await providers.stopSandbox(savingTo: dryRun ? nil : database.connection, logger: logger)
+                    try? await providers.stopSandbox(savingTo: dryRun ? nil : connection, logger: logger)
                     throw error
                 }
-            }
+            } }
         } catch let unknown as UnknownMember {
             fail(unknown.description)
         } catch let limit as AccountApplier.LimitExceeded {

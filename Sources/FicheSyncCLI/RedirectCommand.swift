@@ -40,7 +40,8 @@ struct RedirectCommand: AsyncParsableCommand {
     func run() async throws {
         // `nil`: no such member.
         let message = try await Environment.withDatabase { database -> String? in
-            let connection = database.connection, logger = Environment.logger
+          try await database.withConnection { connection -> String? in
+            let logger = Environment.logger
             var known = false
             for try await _ in try await connection.query("SELECT 1 FROM authors WHERE id = \(id)", logger: logger).decode(Int.self) {
                 known = true
@@ -60,6 +61,7 @@ struct RedirectCommand: AsyncParsableCommand {
             let rows = try await connection.query("SELECT address FROM email_redirection_targets WHERE member = \(id)", logger: logger)
             for try await address in rows.decode(String.self) { return "\(id): \(address)" }
             return "\(id): no redirection address"
+          }
         }
         guard let message else { throw UnknownMember(id: id) }
         print(message)

@@ -2,16 +2,24 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// An open connection to fichesync's database, migrated, and the embedded cluster it may
-/// be running on. One connection: commands run one transaction at a time.
+/// fichesync's database, migrated, reached through a pool of connections (PostgresNIO's
+/// `PostgresClient`), and the embedded cluster it may be running on.
+///
+/// A pool, so that a long-running service runs requests and jobs side by side. Work that
+/// needs one session — a session-level advisory lock, a transaction — leases a connection
+/// with ``withConnection(_:)`` or ``transaction(_:)`` and keeps it to the end; a single
+/// query can go through ``client`` directly.
 public final class Database: Sendable {
-    public let connection: PostgresConnection
+    public let client: PostgresClient
+    /// The task running the pool (`PostgresClient.run()`), cancelled by ``close()``.
+    private let running: Task<Void, Never>
     public let settings: DatabaseSettings
     let embedded: EmbeddedPostgres?
     let logger: Logger
 
-    private init(connection: PostgresConnection, settings: DatabaseSettings, embedded: EmbeddedPostgres?, logger: Logger) {
-        self.connection = connection
+    private init(client: PostgresClient, settings: DatabaseSettings, embedded: EmbeddedPostgres?, logger: Logger) {
+        self.client = client
+        self.running = Task { await client.run() }
         self.settings = settings
         self.embedded = embedded
         self.logger = logger
@@ -21,23 +29,28 @@ public final class Database: Sendable {
     /// migrations: every command that needs the database starts here.
     public static func open(_ settings: DatabaseSettings, logger: Logger, migrate: Bool = true) async throws -> Database {
         let configuration: PostgresConnection.Configuration
+        let clientConfiguration: PostgresClient.Configuration
         var embedded: EmbeddedPostgres?
         switch settings {
         case .url(let url):
-            configuration = try DatabaseSettings.configuration(fromURL: url)
+            (configuration, clientConfiguration) = try DatabaseSettings.configurations(fromURL: url)
         case .embedded(let home):
             let cluster = try EmbeddedPostgres(home: home)
             try await runOffThePool { try cluster.acquire() }
             embedded = cluster
             configuration = PostgresConnection.Configuration(
                 unixSocketPath: cluster.socketPath, username: EmbeddedPostgres.user, password: nil, database: EmbeddedPostgres.database)
+            clientConfiguration = PostgresClient.Configuration(
+                unixSocketPath: cluster.socketPath, username: EmbeddedPostgres.user, password: nil, database: EmbeddedPostgres.database)
         }
-        let connection: PostgresConnection
         do {
             if let embedded {
                 try await createDatabaseIfMissing(embedded, logger: logger)
             }
-            connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+            // One connection first, alone: the pool would retry an unreachable server in the
+            // background, where a command needs one clear line at once.
+            let first = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+            try? await first.close()
         } catch {
             if let embedded { _ = try? await runOffThePool { embedded.release() } }
             let target: String, remedy: String
@@ -47,7 +60,12 @@ public final class Database: Sendable {
             }
             throw DatabaseSettings.Problem(description: DatabaseSettings.connectionFailure(error, target: target, remedy: remedy))
         }
-        let database = Database(connection: connection, settings: settings, embedded: embedded, logger: logger)
+        // The pool's own log at errors only: it warns when the first lease comes before its
+        // `run()` task got a thread, which is the normal case here (the lease just waits).
+        var background = logger
+        background.logLevel = max(logger.logLevel, .error)
+        let database = Database(client: PostgresClient(configuration: clientConfiguration, backgroundLogger: background),
+                                settings: settings, embedded: embedded, logger: logger)
         if migrate {
             do {
                 try await Migrator(database: database).migrate()
@@ -91,25 +109,36 @@ public final class Database: Sendable {
         embedded?.release()
     }
 
-    /// Closes the connection; stops the embedded cluster if no other fichesync uses it.
+    /// Closes the pool's connections; stops the embedded cluster if no other fichesync uses it.
     public func close() async {
-        try? await connection.close()
+        running.cancel()
+        await running.value
         if let embedded {
             _ = try? await runOffThePool { embedded.release() }
         }
     }
 
-    /// Runs `body` in a transaction: committed if it returns, rolled back if it throws (the
-    /// original error is rethrown, not wrapped).
+    /// Runs `body` with a connection of its own, kept to the end (session-level advisory
+    /// locks, several statements that must see one session).
+    public func withConnection<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await client.withConnection { connection in try await body(connection) }
+    }
+
+    /// Runs `body` in a transaction on a connection of its own: committed if it returns,
+    /// rolled back if it throws (the original error is rethrown, not wrapped, unlike
+    /// PostgresNIO's `withTransaction`).
     public func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await connection.query("BEGIN", logger: logger)
-        do {
-            let result = try await body(connection)
-            try await connection.query("COMMIT", logger: logger)
-            return result
-        } catch {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
-            throw error
+        let logger = self.logger
+        return try await withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                let result = try await body(connection)
+                try await connection.query("COMMIT", logger: logger)
+                return result
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
         }
     }
 

@@ -22,6 +22,12 @@ public enum DatabaseSettings: Sendable, Equatable {
     /// and `host=/path/to/socket/dir` for Unix sockets). TLS is used when `sslmode` is
     /// `require`, `verify-ca` or `verify-full`.
     public static func configuration(fromURL text: String) throws -> PostgresConnection.Configuration {
+        try configurations(fromURL: text).connection
+    }
+
+    /// The same target for a single connection (the first one, which says clearly why it
+    /// cannot connect) and for the pool every later query goes through.
+    static func configurations(fromURL text: String) throws -> (connection: PostgresConnection.Configuration, client: PostgresClient.Configuration) {
         // Before parsing: an unencoded `/` in the password ends the authority there, and the
         // rest of the password would be read (and shown) as the host.
         if let credentialsEnd = text.range(of: "@", options: .backwards)?.lowerBound,
@@ -42,25 +48,31 @@ public enum DatabaseSettings: Sendable, Equatable {
         if database.isEmpty { database = user }
         if let socketDirectory = query["host"], socketDirectory.hasPrefix("/") {
             let port = components.port ?? 5432
-            return PostgresConnection.Configuration(
-                unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: user, password: password, database: database)
+            let path = "\(socketDirectory)/.s.PGSQL.\(port)"
+            return (PostgresConnection.Configuration(unixSocketPath: path, username: user, password: password, database: database),
+                    PostgresClient.Configuration(unixSocketPath: path, username: user, password: password, database: database))
         }
         guard let host = components.host, !host.isEmpty else {
             throw Problem(description: "DATABASE_URL has no host")
         }
         let tls: PostgresConnection.Configuration.TLS
+        let clientTLS: PostgresClient.Configuration.TLS
         switch query["sslmode"] {
         case "require":
             var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
             tlsConfiguration.certificateVerification = .none
             tls = .require(try NIOSSLContext(configuration: tlsConfiguration))
+            clientTLS = .require(tlsConfiguration)
         case "verify-ca", "verify-full":
             tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            clientTLS = .require(.makeClientConfiguration())
         default:
             tls = .disable
+            clientTLS = .disable
         }
-        return PostgresConnection.Configuration(host: host, port: components.port ?? 5432, username: user,
-                                                password: password, database: database, tls: tls)
+        let port = components.port ?? 5432
+        return (PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls),
+                PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: clientTLS))
     }
 
     /// Where a `DATABASE_URL` points, for messages: `host:port`, or the socket folder. Never

@@ -59,7 +59,7 @@ public struct CatalogSync: Sendable {
         let started = DispatchTime.now().uptimeNanoseconds
         let logger = self.logger
         for _ in 0..<Self.maxPlanningRounds {
-            let state = try await Self.state(of: database.connection, logger: logger)
+            let state = try await database.withConnection { try await Self.state(of: $0, logger: logger) }
             let current = state.flatMap { $0.source == source && $0.format == Self.rowFormat ? $0 : nil }
             if let current, current.commit == commit.description, !options.full {
                 return SyncReport(commit: commit.description, mode: .unchanged)
@@ -70,8 +70,10 @@ public struct CatalogSync: Sendable {
                 try previous.map { try GitRepository(at: repositoryPath).hasCommit($0) } ?? false
             }
             if !options.full, let previous, canDiff {
-                plan = try await SyncPlan.incremental(repositoryPath: repositoryPath, from: previous, to: commit, today: today,
-                                                      connection: database.connection, logger: logger)
+                plan = try await database.withConnection { [today] connection in
+                    try await SyncPlan.incremental(repositoryPath: repositoryPath, from: previous, to: commit, today: today,
+                                                   connection: connection, logger: logger)
+                }
             } else {
                 plan = try await SyncPlan.full(repositoryPath: repositoryPath, commit: commit, today: today)
             }

@@ -53,17 +53,30 @@ enum TestDatabase {
     static func with<T>(_ count: Int = 1, settings: DatabaseSettings? = nil,
                         _ body: ([Database]) async throws -> T) async throws -> T {
         var databases: [Database] = []
+        func closeAll() async {
+            for database in databases {
+                if let session = TestSessions.table.withLock({ $0.removeValue(forKey: ObjectIdentifier(database)) }) {
+                    try? await session.close()
+                }
+                await database.close()
+            }
+        }
         do {
-            for _ in 0..<count {
+            for index in 0..<count {
                 let each: DatabaseSettings
                 if let settings { each = settings } else { each = try await makeSettings() }
-                databases.append(try await Database.open(each, logger: logger))
+                let database = try await Database.open(each, logger: logger)
+                databases.append(database)
+                guard case .url(let url) = each else { continue }
+                let session = try await PostgresConnection.connect(configuration: try DatabaseSettings.configuration(fromURL: url),
+                                                                   id: 100 + index, logger: logger)
+                TestSessions.table.withLock { $0[ObjectIdentifier(database)] = session }
             }
             let result = try await body(databases)
-            for database in databases { await database.close() }
+            await closeAll()
             return result
         } catch {
-            for database in databases { await database.close() }
+            await closeAll()
             throw error
         }
     }
@@ -86,7 +99,21 @@ enum TestDatabase {
     }
 }
 
+import Synchronization
 import Testing
+
+/// One session per test database, opened by ``TestDatabase/with(_:settings:_:)``: what a
+/// command leases from the pool for its run (`Database.withConnection`), held for the test.
+enum TestSessions {
+    static let table = Mutex<[ObjectIdentifier: PostgresConnection]>([:])
+}
+
+extension Database {
+    /// The test's own session on this database (journal, memory, direct queries).
+    var connection: PostgresConnection {
+        TestSessions.table.withLock { $0[ObjectIdentifier(self)] }!
+    }
+}
 
 extension Result where Failure == any Error {
     /// Captures an async throwing call, so concurrent openings can all be closed.
