@@ -277,12 +277,54 @@ MATTERMOST_SERVER_TYPES = {
 }
 
 
-def mattermost_checks():
+def mattermost_typed(value, annotation, owner, name, problems, path):
+    """Checks `value` against an annotation of the generated model (`str | Unset`…)."""
+    from mattermost_api_reference_client import models
+    from mattermost_api_reference_client.types import Unset
+
+    if isinstance(value, Unset):
+        return
+    server = MATTERMOST_SERVER_TYPES.get((owner, name))
+    if server:
+        if not isinstance(value, server):
+            problems.append(f"{path}: {value!r:.40} is not {server.__name__}")
+        return
+    options = [part.strip() for part in annotation.split("|") if part.strip() != "Unset"]
+    for option in options:
+        if option == "None" and value is None:
+            return
+        if option in ("str", "int", "bool", "float"):
+            kind = {"str": str, "int": int, "bool": bool, "float": (int, float)}[option]
+            if isinstance(value, kind) and not (option in ("int", "float") and isinstance(value, bool)):
+                return
+        elif option.startswith("list[") and isinstance(value, list):
+            inner = option[5:-1]
+            for n, item in enumerate(value):
+                mattermost_typed(item, inner, owner, name, problems, f"{path}[{n}]")
+            return
+        elif option.startswith("dict") and isinstance(value, dict):
+            return
+        elif hasattr(models, option) and isinstance(value, getattr(models, option)):
+            mattermost_conforms(value, problems, path)
+            return
+    problems.append(f"{path}: {value!r:.40} is not {' | '.join(options)}")
+
+
+def mattermost_conforms(instance, problems, path):
+    """Appends to `problems` each field of the generated model `instance` not of its annotated type."""
     import attrs
+
+    cls = type(instance)
+    for field in attrs.fields(cls):
+        if field.name == "additional_properties":
+            continue
+        mattermost_typed(getattr(instance, field.name), str(field.type), cls.__name__, field.name, problems, f"{path}.{field.name}")
+
+
+def mattermost_checks():
     from mattermost_api_reference_client import AuthenticatedClient, models
     from mattermost_api_reference_client.api.teams import add_team_member, invite_users_to_team, remove_team_member
     from mattermost_api_reference_client.api.users import get_user, get_user_by_email, get_users
-    from mattermost_api_reference_client.types import Unset
 
     base = env("MATTERMOST_URL").rstrip("/")
     team, alumni = env("MATTERMOST_TEAM_ID"), env("MATTERMOST_ALUMNI_TEAM_ID")
@@ -294,42 +336,6 @@ def mattermost_checks():
     bot = client(env("MATTERMOST_BOT_TOKEN"))
     state = {}
 
-    def typed(value, annotation, owner, name, problems, path):
-        """Checks `value` against an annotation of the generated model (`str | Unset`…)."""
-        if isinstance(value, Unset):
-            return
-        server = MATTERMOST_SERVER_TYPES.get((owner, name))
-        if server:
-            if not isinstance(value, server):
-                problems.append(f"{path}: {value!r:.40} is not {server.__name__}")
-            return
-        options = [part.strip() for part in annotation.split("|") if part.strip() != "Unset"]
-        for option in options:
-            if option == "None" and value is None:
-                return
-            if option in ("str", "int", "bool", "float"):
-                kind = {"str": str, "int": int, "bool": bool, "float": (int, float)}[option]
-                if isinstance(value, kind) and not (option in ("int", "float") and isinstance(value, bool)):
-                    return
-            elif option.startswith("list[") and isinstance(value, list):
-                inner = option[5:-1]
-                for n, item in enumerate(value):
-                    typed(item, inner, owner, name, problems, f"{path}[{n}]")
-                return
-            elif option.startswith("dict") and isinstance(value, dict):
-                return
-            elif hasattr(models, option) and isinstance(value, getattr(models, option)):
-                conforms(value, problems, path)
-                return
-        problems.append(f"{path}: {value!r:.40} is not {' | '.join(options)}")
-
-    def conforms(instance, problems, path):
-        cls = type(instance)
-        for field in attrs.fields(cls):
-            if field.name == "additional_properties":
-                continue
-            typed(getattr(instance, field.name), str(field.type), cls.__name__, field.name, problems, f"{path}.{field.name}")
-
     def answer(module, model, status, *args, **kwargs):
         """Calls `module`: the answer must be `model` with `status`, every field of its type."""
         response = module.sync_detailed(*args, client=bot, **kwargs)
@@ -339,7 +345,7 @@ def mattermost_checks():
         problems = []
         for n, item in enumerate(items):
             expect(isinstance(item, model), f"answer {n} is {type(item).__name__}, not {model.__name__}")
-            conforms(item, problems, model.__name__ + (f"[{n}]" if isinstance(parsed, list) else ""))
+            mattermost_conforms(item, problems, model.__name__ + (f"[{n}]" if isinstance(parsed, list) else ""))
         expect(not problems, "\n       ".join([f"{len(problems)} fields of the wrong type"] + problems[:20]))
         return parsed
 
@@ -350,7 +356,7 @@ def mattermost_checks():
         error = response.parsed
         expect(isinstance(error, models.AppError), f"{type(error).__name__}, not AppError")
         problems = []
-        conforms(error, problems, "AppError")
+        mattermost_conforms(error, problems, "AppError")
         expect(not problems, "; ".join(problems))
         expect(error.status_code == status and error.id and error.message and error.request_id, error)
         return error
