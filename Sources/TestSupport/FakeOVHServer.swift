@@ -237,7 +237,10 @@ public final class FakeOVHServer: FakeProvider {
         case (.GET, let r) where r.count == 2 && r[0] == "mailingList":
             guard let subscribers = s.mailingLists[r[1]] else { return notFound("name", r[1]) }
             let settings = s.mailingListSettings[r[1]]
+            // Every property of `email.domain.MailingList` is in OVH's answer; the fake does not
+            // keep when the subscribers last changed, which the schema lets be null.
             return FakeReply(status: .ok, json: [
+                "nbSubscribersUpdateDate": NSNull(),
                 "id": settings?.id ?? 0, "name": r[1], "language": settings?.language ?? "fr", "nbSubscribers": subscribers.count,
                 "ownerEmail": settings?.ownerEmail ?? "", "replyTo": settings?.replyTo ?? "mailinglist",
                 "options": settings?.options ?? ["moderatorMessage": false, "subscribeByModerator": true, "usersPostOnly": false],
@@ -329,10 +332,11 @@ public final class FakeOVHServer: FakeProvider {
                                              "language": language])
     }
 
-    /// `email.domain.TaskSpecialAccount` (redirections).
+    /// `email.domain.TaskSpecialAccount` (redirections). Unlike the other tasks, OVH's schema
+    /// types its `id` as a string.
     private func taskSpecialAccount(_ action: String, _ from: String, _ s: inout State) -> FakeReply {
         s.lastID += 1
         return FakeReply(status: .ok, json: ["account": String(from.prefix { $0 != "@" }), "action": action, "date": Self.now(),
-                                             "domain": domain, "id": s.lastID, "type": "forward"])
+                                             "domain": domain, "id": String(s.lastID), "type": "forward"])
     }
 }

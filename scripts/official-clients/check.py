@@ -148,7 +148,8 @@ def ovh_checks():
     def redirection():
         source, target = f"{name}@{domain}", "check.elsewhere@example.org"
         task = client.post(f"{base}/redirection", _from=source, to=target, localCopy=False)
-        expect(task.get("action") == "add" and isinstance(task.get("id"), int), task)
+        # email.domain.TaskSpecialAccount: OVH's schema types this task id as a string.
+        expect(task.get("action") == "add" and isinstance(task.get("id"), str), task)
         ids = client.get(f"{base}/redirection", _from=source, to=target)
         expect(isinstance(ids, list) and len(ids) == 1, ids)
         found = client.get(f"{base}/redirection/{ids[0]}")

@@ -6,8 +6,14 @@ import Synchronization
 
 /// A real HTTP server on 127.0.0.1 speaking GitHub's organisation-membership REST API:
 /// members (with `role=admin`), invitations, memberships (an invitation until accepted),
-/// team memberships; invitations that expire after 7 days into `failed_invitations` and can
-/// be cancelled; 100-item pages with `Link` headers; bearer-token checks; faults.
+/// team memberships, users by login and by id; invitations that expire after 7 days into
+/// `failed_invitations` and can be cancelled; 100-item pages with `Link` headers;
+/// bearer-token checks; faults.
+///
+/// This file holds the state, the public API tests and the sandbox use, and the routing; the
+/// endpoints live by resource beside it (`GitHubOrgsRoutes`, `GitHubTeamsRoutes`,
+/// `GitHubUsersRoutes`), and every answer is built from `GitHubObjects`, the complete shapes
+/// of GitHub's published schema.
 public final class FakeGitHubServer: FakeProvider {
     public struct State: Sendable, Equatable, Codable {
         public init() {}
@@ -138,7 +144,9 @@ public final class FakeGitHubServer: FakeProvider {
         }
     }
 
-    func page<T>(_ items: [T], _ request: FakeRequest, _ json: (T) -> [String: Any]) -> FakeReply {
+    /// One page of `items` (`per_page`, at most 100; `page` from 1), with GitHub's `Link:
+    /// <…>; rel="next"` header while more follow.
+    func page<T, Item: Encodable>(_ items: [T], _ request: FakeRequest, _ json: (T) -> Item) -> FakeReply {
         let perPage = min(Int(request.query["per_page"] ?? "30") ?? 30, 100)
         let page = max(Int(request.query["page"] ?? "1") ?? 1, 1)
         let slice = Array(items.dropFirst((page - 1) * perPage).prefix(perPage))
@@ -149,7 +157,7 @@ public final class FakeGitHubServer: FakeProvider {
             let next = "\(request.base)\(request.path)?" + query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
             headers.append(("Link", "<\(next)>; rel=\"next\""))
         }
-        return FakeReply(status: .ok, json: slice.map(json), headers: headers)
+        return FakeReply(status: .ok, encoding: slice.map(json), headers: headers)
     }
 
     public func handle(_ request: FakeRequest) -> FakeReply {
@@ -157,116 +165,42 @@ public final class FakeGitHubServer: FakeProvider {
         // GitHub takes both `Bearer <token>` and the older `token <token>` (PyGithub's).
         let authorization = request.headers.first(name: "Authorization")
         guard authorization == "Bearer \(token)" || authorization == "token \(token)" else {
-            return FakeReply(status: .unauthorized, json: ["message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"])
+            return GitHubCall.error(.unauthorized, "Bad credentials", documentation: GitHubRoute.documentationRoot)
         }
         if let fault = faults.next() { return fault }
         let reply = route(request)
         return faults.deliver(reply, changed: request.method != .GET && reply.status.code < 300)
     }
 
+    /// Every endpoint the fake serves, resource by resource (one file each). A new resource —
+    /// the PR bot's repos, git data, pulls, issues, checks — is one more file of routes and
+    /// one more entry here, not more cases in one switch.
+    static let routes: [GitHubRoute] = usersRoutes + orgsRoutes + teamsRoutes
+
+    /// Finds the route for the request and answers it under the state's lock. A path under
+    /// `/orgs/{org}` for another organisation is 404, as GitHub answers an organisation the
+    /// token cannot see.
     private func route(_ request: FakeRequest) -> FakeReply {
-        let r = request.segments.map { $0.lowercased() }
-        let notFound = FakeReply(status: .notFound, json: ["message": "Not Found", "documentation_url": "https://docs.github.com/rest"])
+        let objects = GitHubObjects(api: request.base, organization: organization)
         let now = Self.iso(clock.withLock { $0 })
-        return state.withLock { s -> FakeReply in
-            expireInvitations(&s)
-            func exists(_ login: String) -> Bool {
-                if everyLoginExists && s.users[login] == nil && Validator.isValidGitHubLogin(login) { s.users[login] = 1_000 + s.users.count }
-                return s.users[login] != nil
-            }
-            func account(_ login: String) -> [String: Any] {
-                let id = s.users[login] ?? 0
-                return ["login": login, "id": id, "node_id": "U_\(id)", "type": "User", "site_admin": false,
-                        "url": "\(request.base)/users/\(login)", "html_url": "https://github.com/\(login)"]
-            }
-            func invitation(id: Int, login: String, created: String, failedAt: String? = nil, reason: String? = nil) -> [String: Any] {
-                ["id": id, "node_id": "OI_\(id)", "login": login, "email": NSNull(), "role": "direct_member", "created_at": created,
-                 "failed_at": failedAt ?? NSNull(), "failed_reason": reason ?? NSNull(), "team_count": 0,
-                 "inviter": ["login": "fichesync-bot", "id": 1, "type": "User"], "invitation_source": "member",
-                 "invitation_teams_url": "\(request.base)/organizations/1/invitations/\(id)/teams"]
-            }
-            /// A new pending invitation (a notification to the person).
-            func invite(_ login: String) -> Int {
-                s.lastInvitationID += 1
-                s.invitations[login] = s.lastInvitationID
-                s.invitationTimes[login] = now
-                s.invitationsSent += 1
-                return s.lastInvitationID
-            }
-            if request.method == .GET, r.count == 2, r[0] == "users" {
-                return exists(r[1]) ? FakeReply(status: .ok, json: account(r[1])) : notFound
-            }
-            guard r.count >= 2, r[0] == "orgs", r[1] == organization else { return notFound }
-            switch (request.method, Array(r.dropFirst(2))) {
-            case (.GET, []):
-                return FakeReply(status: .ok, json: ["login": organization, "id": 1, "node_id": "O_1", "type": "Organization",
-                                                     "url": "\(request.base)/orgs/\(organization)",
-                                                     "members_url": "\(request.base)/orgs/\(organization)/members{/member}",
-                                                     "public_members_url": "\(request.base)/orgs/\(organization)/public_members{/member}"])
-            case (.GET, ["members"]):
-                let role = request.query["role"] ?? "all"
-                let logins = s.members.filter { role == "all" || $0.value == role }.keys.sorted()
-                return page(logins, request, account)
-            case (.GET, let p) where p.count == 2 && p[0] == "members":
-                return s.members[p[1]] != nil ? .noContent : notFound
-            case (.GET, ["invitations"]):
-                let pending = s.invitations.sorted { $0.key < $1.key }
-                return page(pending, request) { invitation(id: $0.value, login: $0.key, created: s.invitationTimes[$0.key] ?? now) }
-            case (.POST, ["invitations"]):
-                guard let body = request.json as? [String: Any], let inviteeID = body["invitee_id"] as? Int else {
-                    return FakeReply(status: .unprocessableEntity, json: ["message": "Validation Failed", "errors": [["resource": "OrganizationInvitation", "code": "missing_field", "field": "invitee_id"]]])
-                }
-                guard let login = s.users.first(where: { $0.value == inviteeID })?.key else { return notFound }
-                if s.members[login] != nil || s.invitations[login] != nil {
-                    s.repeatedInvitations += 1
-                    return FakeReply(status: .unprocessableEntity, json: ["message": "Validation Failed", "errors": [
-                        ["resource": "OrganizationInvitation", "code": "unprocessable", "field": "data",
-                         "message": s.members[login] != nil ? "Invitee is already a part of this organization" : "Invitee is already invited"],
-                    ]])
-                }
-                let id = invite(login)
-                return FakeReply(status: .created, json: invitation(id: id, login: login, created: now))
-            case (.GET, ["failed_invitations"]):
-                return page(s.failedInvitations, request) {
-                    invitation(id: $0.id, login: $0.login, created: $0.createdAt, failedAt: $0.failedAt, reason: $0.failedReason)
-                }
-            case (.DELETE, let p) where p.count == 2 && p[0] == "invitations":
-                guard let login = s.invitations.first(where: { String($0.value) == p[1] })?.key else { return notFound }
-                s.invitations[login] = nil
-                s.invitationTimes[login] = nil
-                return .noContent
-            case (.GET, let p) where p.count == 2 && p[0] == "memberships":
-                let login = p[1]
-                let state = s.members[login] != nil ? "active" : s.invitations[login] != nil ? "pending" : nil
-                guard let state else { return notFound }
-                return FakeReply(status: .ok, json: ["state": state, "role": s.members[login] == "admin" ? "admin" : "member", "user": account(login),
-                                                     "organization": ["login": organization, "id": 1]])
-            case (.PUT, let p) where p.count == 2 && p[0] == "memberships":
-                let login = p[1]
-                guard exists(login) else { return notFound }
-                func membership(_ state: String, _ role: String) -> FakeReply {
-                    FakeReply(status: .ok, json: ["state": state, "role": role, "url": "\(request.base)\(request.path)",
-                                                  "organization_url": "\(request.base)/orgs/\(organization)",
-                                                  "organization": ["login": organization, "id": 1], "user": account(login)])
-                }
-                if let role = s.members[login] { return membership("active", role) }
-                if s.invitations[login] != nil { s.repeatedInvitations += 1 } else { _ = invite(login) }
-                return membership("pending", "member")
-            case (.DELETE, let p) where p.count == 2 && p[0] == "memberships":
-                s.invitationTimes[p[1]] = nil
-                guard s.members.removeValue(forKey: p[1]) != nil || s.invitations.removeValue(forKey: p[1]) != nil else { return notFound }
-                for team in s.teams.keys { s.teams[team]?.remove(p[1]) }
-                return .noContent
-            case (.GET, let p) where p.count == 3 && p[0] == "teams" && p[2] == "members":
-                guard let team = s.teams[p[1]] else { return notFound }
-                return page(team.sorted(), request, account)
-            case (.PUT, let p) where p.count == 4 && p[0] == "teams" && p[2] == "memberships":
-                guard s.teams[p[1]] != nil, s.members[p[3]] != nil else { return notFound }
-                s.teams[p[1]]?.insert(p[3])
-                return FakeReply(status: .ok, json: ["state": "active", "role": "member", "url": "\(request.base)\(request.path)"])
-            default:
-                return notFound
+        let segments = request.segments.map { $0.lowercased() }
+        for route in Self.routes where route.method == request.method {
+            guard let parameters = route.match(segments) else { continue }
+            let call = GitHubCall(request: request, parameters: parameters, now: now, objects: objects,
+                                  documentation: route.documentation)
+            if let org = parameters["org"], org != organization { return call.notFound() }
+            return state.withLock { s -> FakeReply in
+                expireInvitations(&s)
+                return route.answer(self, call, &s)
             }
         }
+        return GitHubCall.error(.notFound, "Not Found", documentation: GitHubRoute.documentationRoot)
+    }
+
+    /// Whether `login` names an account, registering it first in the standalone sandbox
+    /// (where every valid login exists).
+    func exists(_ login: String, in s: inout State) -> Bool {
+        if everyLoginExists && s.users[login] == nil && Validator.isValidGitHubLogin(login) { s.users[login] = 1_000 + s.users.count }
+        return s.users[login] != nil
     }
 }
