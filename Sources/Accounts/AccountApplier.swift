@@ -107,9 +107,11 @@ public struct AccountApplier: Sendable {
         } catch {
             if Task.isCancelled { throw error }
             try await journal.fail(entry, error: String(describing: error))
+            AccountMetrics.operation(entry.operation, result: "failed")
             return false
         }
         try await journal.succeed(entry)
+        AccountMetrics.operation(entry.operation, result: "done")
         return true
     }
 }

@@ -28,6 +28,7 @@ public struct Reconciler: Sendable {
     ///   - member: narrow the run to one member's operations.
     public func run(members: [MemberRecord], settings: AccountSettings, today: FicheDate, journal: OperationJournal,
                     only: AccountOperation.Provider? = nil, member: String? = nil, dryRun: Bool) async throws -> Outcome {
+        let started = ContinuousClock.now
         // The run lock is held from the first read to the last write, so what a dead run left
         // "running" can be told from a live run's work. A dry run takes it only to look at
         // that, and plans without it when a run is going on: it never holds up a real run.
@@ -43,6 +44,7 @@ public struct Reconciler: Sendable {
             let outcome = try await reconcile(members: members, settings: settings, today: today, journal: journal,
                                               only: only, member: member, dryRun: dryRun, interrupted: interrupted)
             if locked { try await journal.unlockRun() }
+            AccountMetrics.reconcile(since: started, dryRun: dryRun)
             return outcome
         } catch {
             if locked { try? await journal.unlockRun() }

@@ -27,6 +27,7 @@ public struct HTTPPolicy: Sendable {
         while true {
             attempt += 1
             let outcome: Result<Response, any Error>
+            let started = ContinuousClock.now
             do {
                 let response = try await client.execute(try makeRequest(), timeout: timeout)
                 let body = try await response.body.collect(upTo: 16 << 20)
@@ -35,6 +36,9 @@ public struct HTTPPolicy: Sendable {
             } catch {
                 outcome = .failure(error)
             }
+            let elapsed = (ContinuousClock.now - started).components
+            ProviderMetrics.record(provider: provider, method: method.rawValue, status: try? outcome.get().status,
+                                   nanoseconds: elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
             let retryAfter: Duration?
             switch outcome {
             case .success(let response) where response.status == 429 || (response.status == 403 && Self.isRateLimited(response.headers)):

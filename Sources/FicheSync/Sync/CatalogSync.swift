@@ -62,6 +62,7 @@ public struct CatalogSync: Sendable {
             let state = try await database.withConnection { try await Self.state(of: $0, logger: logger) }
             let current = state.flatMap { $0.source == source && $0.format == Self.rowFormat ? $0 : nil }
             if let current, current.commit == commit.description, !options.full {
+                SyncMetrics.record(result: "unchanged", since: started)
                 return SyncReport(commit: commit.description, mode: .unchanged)
             }
             var plan: SyncPlan
@@ -78,6 +79,7 @@ public struct CatalogSync: Sendable {
                 plan = try await SyncPlan.full(repositoryPath: repositoryPath, commit: commit, today: today)
             }
             if plan.diagnostics.contains(where: { $0.severity == .error }) {
+                SyncMetrics.record(result: "refused", since: started)
                 throw SyncRefused(commit: commit.description, diagnostics: plan.diagnostics)
             }
             let written: SyncReport? = try await database.transaction { connection in
@@ -105,6 +107,7 @@ public struct CatalogSync: Sendable {
                 return plan.report
             }
             if var report = written {
+                SyncMetrics.record(result: plan.replaceAll ? "full" : "incremental", since: started)
                 report.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 return report
             }
