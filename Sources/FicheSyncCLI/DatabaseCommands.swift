@@ -1,7 +1,6 @@
 import ArgumentParser
 import FicheSync
 import Foundation
-import PostgresNIO
 
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,13 +9,8 @@ struct MigrateCommand: AsyncParsableCommand {
     )
 
     func run() async throws {
-        let applied = try await Environment.withDatabase { database in
-            // `withDatabase` has migrated already; report what the table says.
-            let rows = try await database.client.query("SELECT name FROM schema_migrations ORDER BY version", logger: Environment.logger)
-            var names: [String] = []
-            for try await name in rows.decode(String.self) { names.append(name) }
-            return names
-        }
+        // `withDatabase` has migrated already; report what the table says.
+        let applied = try await Environment.withDatabase { try await DatabaseStatus.read(from: $0).migrations }
         print("database schema up to date: \(applied.joined(separator: ", "))")
     }
 }
@@ -32,23 +26,14 @@ struct DatabaseCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Say where the data is and which commit it holds.")
 
         func run() async throws {
-            let lines = try await Environment.withDatabase { database in
-                var lines = ["database: \(database.locationDescription)"]
-                let migrations = try await database.client.query(
-                    "SELECT count(*), max(name) FROM schema_migrations", logger: Environment.logger)
-                for try await (count, last) in migrations.decode((Int, String?).self) {
-                    lines.append("schema: \(count) migrations applied, last \(last ?? "none")")
-                }
-                let state = try await database.client.query(
-                    "SELECT source, commit, synced_at::text, counts::text FROM sync_state", logger: Environment.logger)
-                var synced = false
-                for try await (source, commit, at, counts) in state.decode((String, String, String, String).self) {
-                    lines.append("synced: \(source) at commit \(commit) (\(at))")
-                    lines.append("rows: \(counts)")
-                    synced = true
-                }
-                if !synced { lines.append("synced: nothing yet (run `fichesync sync`)") }
-                return lines
+            let (location, status) = try await Environment.withDatabase { ($0.locationDescription, try await DatabaseStatus.read(from: $0)) }
+            var lines = ["database: \(location)",
+                         "schema: \(status.migrations.count) migrations applied, last \(status.migrations.last ?? "none")"]
+            if let synced = status.synced {
+                lines.append("synced: \(synced.source) at commit \(synced.commit) (\(synced.at))")
+                lines.append("rows: \(synced.counts)")
+            } else {
+                lines.append("synced: nothing yet (run `fichesync sync`)")
             }
             lines.forEach { print($0) }
         }

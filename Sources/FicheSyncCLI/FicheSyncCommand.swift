@@ -69,9 +69,8 @@ struct UnknownMember: Error, CustomStringConvertible {
 
     /// Throws unless the database's fiches have an author `id`.
     static func check(_ id: String, in database: Database) async throws {
-        let rows = try await database.client.query("SELECT 1 FROM authors WHERE id = \(id)", logger: Environment.logger)
-        for try await _ in rows.decode(Int.self) { return }
-        throw UnknownMember(id: id)
+        let known = try await database.withConnection { try await MemberDirectory(connection: $0, logger: Environment.logger).exists(id) }
+        if !known { throw UnknownMember(id: id) }
     }
 }
 

@@ -1,7 +1,7 @@
+import Accounts
 import ArgumentParser
 import FicheSync
 import Foundation
-import PostgresNIO
 
 struct RedirectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,29 +39,21 @@ struct RedirectCommand: AsyncParsableCommand {
 
     func run() async throws {
         // `nil`: no such member.
+        let (id, address, clear) = (self.id, self.address, self.clear)
         let message = try await Environment.withDatabase { database -> String? in
-          try await database.withConnection { connection -> String? in
-            let logger = Environment.logger
-            var known = false
-            for try await _ in try await connection.query("SELECT 1 FROM authors WHERE id = \(id)", logger: logger).decode(Int.self) {
-                known = true
+            try await database.withConnection { connection -> String? in
+                guard try await MemberDirectory(connection: connection, logger: Environment.logger).exists(id) else { return nil }
+                let targets = RedirectionTargets(connection: connection, logger: Environment.logger)
+                if clear {
+                    try await targets.clear(id)
+                    return "\(id): no redirection address"
+                }
+                if let address {
+                    try await targets.set(address, for: id)
+                    return "\(id): mail redirected to \(address) from the next reconcile"
+                }
+                return "\(id): " + (try await targets.address(of: id) ?? "no redirection address")
             }
-            guard known else { return nil }
-            if clear {
-                try await connection.query("DELETE FROM email_redirection_targets WHERE member = \(id)", logger: logger)
-                return "\(id): no redirection address"
-            }
-            if let address {
-                try await connection.query("""
-                    INSERT INTO email_redirection_targets (member, address) VALUES (\(id), \(address))
-                    ON CONFLICT (member) DO UPDATE SET address = excluded.address, updated_at = now()
-                    """, logger: logger)
-                return "\(id): mail redirected to \(address) from the next reconcile"
-            }
-            let rows = try await connection.query("SELECT address FROM email_redirection_targets WHERE member = \(id)", logger: logger)
-            for try await address in rows.decode(String.self) { return "\(id): \(address)" }
-            return "\(id): no redirection address"
-          }
         }
         guard let message else { throw UnknownMember(id: id) }
         print(message)

@@ -41,6 +41,13 @@ public struct MemberDirectory: Sendable {
         self.logger = logger
     }
 
+    /// Whether the synced fiches have an author `id`.
+    public func exists(_ id: String) async throws -> Bool {
+        let rows = try await connection.query("SELECT 1 FROM authors WHERE id = \(id)", logger: logger)
+        for try await _ in rows.decode(Int.self) { return true }
+        return false
+    }
+
     /// Members, by id. `active` includes arriving recruits (their accounts must be ready).
     public func members(_ filter: Filter = .all, startup: String? = nil, today: FicheDate) async throws -> [Summary] {
         let rows = try await connection.query("""
