@@ -22,6 +22,8 @@ let package = Package(
         // Counters and timers (provider requests, sync, reconcile) through the SSWG metrics
         // API, so `serve` can export them to Prometheus and tests read them with its test kit.
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        // Settings read once from the environment, secrets marked (fichesync config).
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: []),
     ],
     targets: [
         .systemLibrary(
@@ -41,6 +43,7 @@ let package = Package(
             name: "FicheSync",
             dependencies: [
                 "CGit2", "CYAML", "CSpawn",
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -10,7 +10,7 @@ struct FicheSyncCommand: AsyncParsableCommand {
         commandName: "fichesync",
         abstract: "Keep a community's accounts in step with its Git repository of fiches.",
         subcommands: [
-            CheckCommand.self, SyncCommand.self, ReconcileCommand.self, AccountsCommand.self, RedirectCommand.self, SandboxCommand.self, MembersCommand.self, MemberCommand.self,
+            CheckCommand.self, SyncCommand.self, ConfigCommand.self, ReconcileCommand.self, AccountsCommand.self, RedirectCommand.self, SandboxCommand.self, MembersCommand.self, MemberCommand.self,
             MigrateCommand.self, DatabaseCommand.self, GenerateCommand.self,
         ]
     )
@@ -22,7 +22,7 @@ struct FicheSyncCommand: AsyncParsableCommand {
     static func main() async {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["FICHESYNC_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .notice
+            handler.logLevel = Logger.Level(rawValue: Environment.settings.logLevel) ?? .notice
             return handler
         }
         do {
@@ -74,12 +74,12 @@ struct UnknownMember: Error, CustomStringConvertible {
     }
 }
 
-/// The settings every command shares, from the environment.
+/// The settings every command shares, read once from the environment.
 enum Environment {
+    static let settings = FicheSyncSettings()
+
     /// `FICHESYNC_HOME`, default `.fichesync` in the working directory.
-    static var home: String {
-        ProcessInfo.processInfo.environment["FICHESYNC_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ".fichesync"
-    }
+    static var home: String { settings.home }
 
     static var repositoryCache: RepositoryCache {
         RepositoryCache(directory: (home as NSString).appendingPathComponent("repositories"))
@@ -94,7 +94,7 @@ enum Environment {
     static func withDatabase<T: Sendable>(_ body: (Database) async throws -> T) async throws -> T {
         let database: Database
         do {
-            database = try await Database.open(.fromEnvironment(), logger: logger)
+            database = try await Database.open(.from(settings), logger: logger)
         } catch {
             fail(describe(error))
         }

@@ -31,7 +31,7 @@ struct RedirectCommand: AsyncParsableCommand {
             throw ValidationError("\"\(address)\" is not an email address fichesync can redirect to")
         }
         if address != nil && clear { throw ValidationError("give an address or --clear, not both") }
-        let domain = ProcessInfo.processInfo.environment["SECRETARIAT_DOMAIN"].flatMap { $0.isEmpty ? nil : $0 } ?? "beta.gouv.fr"
+        let domain = Environment.settings.value("SECRETARIAT_DOMAIN") ?? "beta.gouv.fr"
         if let address, address.lowercased() == "\(id)@\(domain)".lowercased() {
             throw ValidationError("\(address) would redirect to itself")
         }

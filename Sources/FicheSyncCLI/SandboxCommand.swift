@@ -26,7 +26,7 @@ struct SandboxCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let domain = ProcessInfo.processInfo.environment["SECRETARIAT_DOMAIN"].flatMap { $0.isEmpty ? nil : $0 } ?? "beta.gouv.fr"
+        let domain = Environment.settings.value("SECRETARIAT_DOMAIN") ?? "beta.gouv.fr"
         let sandbox: FakeSandbox
         do {
             sandbox = try await FakeSandbox.start(port: port, domain: domain)

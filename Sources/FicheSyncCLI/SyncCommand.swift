@@ -26,7 +26,7 @@ struct SyncCommand: AsyncParsableCommand {
     var full = false
 
     func run() async throws {
-        var source = self.source ?? ProcessInfo.processInfo.environment["FICHES_REPOSITORY"].flatMap { $0.isEmpty ? nil : $0 } ?? "."
+        var source = self.source ?? Environment.settings.fichesRepository
         let repositoryPath: String
         let commit: GitOID
         do {

@@ -10,8 +10,12 @@ public enum DatabaseSettings: Sendable, Equatable {
     case embedded(home: String)
 
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> DatabaseSettings {
-        if let url = environment["DATABASE_URL"], !url.isEmpty { return .url(url) }
-        return .embedded(home: environment["FICHESYNC_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ".fichesync")
+        from(FicheSyncSettings(environment: environment))
+    }
+
+    public static func from(_ settings: FicheSyncSettings) -> DatabaseSettings {
+        if let url = settings.databaseURL { return .url(url) }
+        return .embedded(home: settings.home)
     }
 
     public struct Problem: Error, CustomStringConvertible, Sendable {

@@ -1,0 +1,104 @@
+import Configuration
+import Foundation
+
+/// Every setting fichesync reads, read once from the environment through swift-configuration,
+/// under the replaced system's variable names (`../shared/seed/espace-membre-README.txt`).
+///
+/// Secrets are marked as such for swift-configuration (its access logs redact them) and are
+/// shown redacted by ``report``: a secret reaches the code that needs it, never an output.
+public struct FicheSyncSettings: Sendable {
+    /// One setting: its variable, what it is for, whether it is a secret, its default.
+    public struct Setting: Sendable, Equatable {
+        public var variable: String
+        public var summary: String
+        public var isSecret: Bool
+        public var defaultValue: String?
+
+        /// swift-configuration's key for the variable (`OVH_APP_KEY` is `ovh.app.key`).
+        var key: ConfigKey { ConfigKey(variable.lowercased().split(separator: "_").map(String.init)) }
+    }
+
+    /// Where a value came from, for `fichesync config`.
+    public enum Source: String, Sendable, Equatable {
+        case environment, `default`, unset
+    }
+
+    public static let known: [Setting] = [
+        Setting(variable: "DATABASE_URL", summary: "Postgres to use (unset: fichesync's own embedded cluster)", isSecret: true, defaultValue: nil),
+        Setting(variable: "FICHESYNC_HOME", summary: "embedded cluster, repository mirrors and snapshots", isSecret: false, defaultValue: ".fichesync"),
+        Setting(variable: "FICHES_REPOSITORY", summary: "default SOURCE of `sync`", isSecret: false, defaultValue: "."),
+        Setting(variable: "FICHESYNC_LOG_LEVEL", summary: "log level on stderr (trace, debug, info, notice, warning, error)", isSecret: false, defaultValue: "notice"),
+        Setting(variable: "FICHESYNC_PROTECTED_ACCOUNTS", summary: "accounts reconcile never touches (comma-separated)", isSecret: false, defaultValue: nil),
+        Setting(variable: "SECRETARIAT_DOMAIN", summary: "the community's mail domain", isSecret: false, defaultValue: "beta.gouv.fr"),
+        Setting(variable: "OVH_ENDPOINT", summary: "OVH API base URL", isSecret: false, defaultValue: nil),
+        Setting(variable: "OVH_APP_KEY", summary: "OVH application key", isSecret: false, defaultValue: nil),
+        Setting(variable: "OVH_APP_SECRET", summary: "OVH application secret", isSecret: true, defaultValue: nil),
+        Setting(variable: "OVH_CONSUMER_KEY", summary: "OVH consumer key", isSecret: true, defaultValue: nil),
+        Setting(variable: "MATTERMOST_URL", summary: "Mattermost server URL", isSecret: false, defaultValue: nil),
+        Setting(variable: "MATTERMOST_BOT_TOKEN", summary: "Mattermost bot token", isSecret: true, defaultValue: nil),
+        Setting(variable: "MATTERMOST_TEAM_ID", summary: "Mattermost community team", isSecret: false, defaultValue: nil),
+        Setting(variable: "MATTERMOST_ALUMNI_TEAM_ID", summary: "Mattermost alumni team", isSecret: false, defaultValue: nil),
+        Setting(variable: "GITHUB_TOKEN", summary: "GitHub token (organisation admin)", isSecret: true, defaultValue: nil),
+        Setting(variable: "GITHUB_ORG_ADMIN_TOKEN", summary: "GitHub token, the replaced system's name for it", isSecret: true, defaultValue: nil),
+        Setting(variable: "GITHUB_ORGANIZATION_NAME", summary: "GitHub organisation", isSecret: false, defaultValue: nil),
+        Setting(variable: "GITHUB_API_URL", summary: "GitHub API base URL", isSecret: false, defaultValue: "https://api.github.com"),
+        Setting(variable: "GITHUB_TEAM", summary: "GitHub team every active member joins", isSecret: false, defaultValue: nil),
+    ]
+
+    /// Values found in the environment, by variable (empty values count as unset).
+    private let found: [String: String]
+
+    /// Reads every known setting from `environment` (the process's by default).
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        let secrets = Set(Self.known.filter(\.isSecret).map(\.variable))
+        let reader = ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: environment,
+                                                                         secretsSpecifier: .specific(secrets)))
+        var found: [String: String] = [:]
+        for setting in Self.known {
+            if let value = reader.string(forKey: setting.key, isSecret: setting.isSecret), !value.isEmpty {
+                found[setting.variable] = value
+            }
+        }
+        self.found = found
+    }
+
+    /// The value of `variable`, or its default.
+    public func value(_ variable: String) -> String? {
+        found[variable] ?? Self.known.first { $0.variable == variable }?.defaultValue
+    }
+
+    /// Whether `variable` was set (not defaulted): providers configure themselves from what was set.
+    public func isSet(_ variable: String) -> Bool { found[variable] != nil }
+
+    /// The set values, as an environment: for code that takes one (provider wiring).
+    public var environment: [String: String] { found }
+
+    public var databaseURL: String? { found["DATABASE_URL"] }
+    public var home: String { value("FICHESYNC_HOME") ?? ".fichesync" }
+    public var fichesRepository: String { value("FICHES_REPOSITORY") ?? "." }
+    public var logLevel: String { value("FICHESYNC_LOG_LEVEL") ?? "notice" }
+    public var protectedAccounts: Set<String> {
+        Set((found["FICHESYNC_PROTECTED_ACCOUNTS"] ?? "").split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty })
+    }
+    public var githubTeam: String? { found["GITHUB_TEAM"] }
+
+    /// Every setting with the value in effect and where it came from. Secrets show as
+    /// `<secret>` (a `DATABASE_URL` keeps its host and database, its password masked).
+    public var report: [(setting: Setting, shown: String, source: Source)] {
+        Self.known.map { setting in
+            if let value = found[setting.variable] {
+                let shown = setting.variable == "DATABASE_URL" ? Self.maskingPassword(value) : setting.isSecret ? "<secret>" : value
+                return (setting, shown, .environment)
+            }
+            if let value = setting.defaultValue { return (setting, value, .default) }
+            return (setting, "", .unset)
+        }
+    }
+
+    /// `postgres://user:****@host/db`; anything that does not parse as a URL is fully hidden.
+    static func maskingPassword(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.scheme != nil else { return "<secret>" }
+        if components.password != nil { components.password = "****" }
+        return components.string ?? "<secret>"
+    }
+}
