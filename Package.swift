@@ -63,7 +63,7 @@ let package = Package(
             ]
         ),
         .target(
-            name: "TestSupport",
+            name: "Sandbox",
             dependencies: [
                 "FicheSync", "Providers",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -83,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "FicheSyncCLI",
             dependencies: [
-                "FicheSync", "Accounts", "Providers", "TestSupport",
+                "FicheSync", "Accounts", "Providers", "Sandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -93,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "FicheSyncBenchmarks",
             dependencies: [
-                "FicheSync", "Accounts", "Providers", "TestSupport",
+                "FicheSync", "Accounts", "Providers", "Sandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -107,17 +107,61 @@ let package = Package(
             dependencies: ["CGit2", "CYAML"],
             path: "Benchmarks/FicheSyncFloor"
         ),
-        .testTarget(
-            name: "AccountsTests",
-            dependencies: ["Accounts", "FicheSync"]
+        // Test-only helpers every test target uses: temporary databases (a real Postgres),
+        // test trees and repositories, the CLI and child processes, the metrics test backend.
+        .target(
+            name: "TestKit",
+            dependencies: [
+                "FicheSync",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/TestKit"
         ),
+        // One test target per module.
         .testTarget(
             name: "FicheSyncTests",
             dependencies: [
-                "FicheSync", "FicheSyncCLI", "Accounts", "Providers", "TestSupport",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Metrics", package: "swift-metrics"),
+                "FicheSync", "TestKit",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "ProvidersTests",
+            dependencies: [
+                "Providers", "Sandbox", "TestKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
+        ),
+        .testTarget(
+            name: "AccountsTests",
+            dependencies: [
+                "Accounts", "FicheSync", "Providers", "Sandbox", "TestKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "SandboxTests",
+            dependencies: [
+                "Sandbox", "FicheSync", "Providers", "TestKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(
+            name: "FicheSyncCLITests",
+            dependencies: [
+                // The executable, so that `swift build --build-tests` builds the binary the tests run.
+                "FicheSyncCLI",
+                "FicheSync", "Accounts", "Providers", "Sandbox", "TestKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]

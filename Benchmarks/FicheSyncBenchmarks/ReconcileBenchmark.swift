@@ -4,7 +4,7 @@ import FicheSync
 import Foundation
 import Logging
 import Providers
-import TestSupport
+import Sandbox
 
 /// The reconcile figures: a real-size population whose providers already hold every account
 /// (plus accounts without a fiche, ≈10,000 in all), so a run has nothing to do; we count its

@@ -5,7 +5,7 @@ import FicheSync
 import Foundation
 import PostgresNIO
 import Providers
-import TestSupport
+import Sandbox
 
 extension AccountOperation.Provider: ExpressibleByArgument {}
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import FicheSync
 import Foundation
-import TestSupport
+import Sandbox
 
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

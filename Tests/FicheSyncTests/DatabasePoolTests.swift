@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import Testing
+import TestKit
 @testable import FicheSync
 
 /// `Database` is a pool: work that needs a session of its own gets one, side by side with

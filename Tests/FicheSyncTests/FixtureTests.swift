@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestKit
 @testable import FicheSync
 
 /// The bundled `fixtures/beta.gouv.fr` tree: every trap of FICHES.md (listed with its file and

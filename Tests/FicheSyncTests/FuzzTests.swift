@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestKit
 @testable import FicheSync
 
 /// Thousands of randomly damaged fiches, built from the bundled fixtures and `validTree`:

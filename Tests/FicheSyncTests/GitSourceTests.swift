@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestKit
 @testable import FicheSync
 
 /// Reading through libgit2: bare repositories, revisions, mirrors cloned over `file://`.

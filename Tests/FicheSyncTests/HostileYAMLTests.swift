@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import FicheSync
+import TestKit
 
 /// Front matters a hostile or careless contributor writes: they are refused or read as
 /// PyYAML reads them, quickly, with the line to edit — never a crash, a hang or gigabytes.
@@ -16,23 +17,10 @@ import Testing
         FicheDecoder.decode(FicheLocation(path: path)!, bytes: bytes, keepFrontMatter: keepFrontMatter)
     }
 
-    /// `levels` anchors, each a list of nine aliases of the one before: 9^levels values once expanded.
-    static func aliasBomb(levels: Int) -> String {
-        var text = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n"
-        for level in 1..<levels {
-            text += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ", ") + "]\n"
-        }
-        return text
-    }
-
-    static func deep(_ levels: Int) -> String {
-        "deep: " + String(repeating: "[", count: levels) + "1" + String(repeating: "]", count: levels) + "\n"
-    }
-
     // MARK: 1, 2: bounded work
 
     @Test func anAliasBombIsRefusedWhereItExplodes() throws {
-        let result = Self.decode(Self.valid + Self.aliasBomb(levels: 10))
+        let result = Self.decode(Self.valid + HostileFiches.aliasBomb(levels: 10))
         let diagnostic = try #require(result.diagnostics.first)
         #expect(result.diagnostics.count == 1)
         #expect(result.fiche == nil)
@@ -45,7 +33,7 @@ import Testing
     }
 
     @Test func aliasesWithinTheBudgetAreRead() throws {
-        let result = Self.decode(Self.valid + Self.aliasBomb(levels: 3), keepFrontMatter: true)
+        let result = Self.decode(Self.valid + HostileFiches.aliasBomb(levels: 3), keepFrontMatter: true)
         #expect(result.diagnostics.isEmpty)
         guard case .mapping(let pairs)? = result.frontMatter, let a2 = pairs.first(where: { $0.0 == "a2" })?.1,
               case .list(let items) = a2, case .list(let inner) = items[0] else {
@@ -56,7 +44,7 @@ import Testing
 
     @Test(arguments: [40_000, 20_000, 101])
     func deepNestingIsRefusedAtTheLevelPastTheLimit(_ levels: Int) throws {
-        let result = Self.decode(Self.valid + Self.deep(levels))
+        let result = Self.decode(Self.valid + HostileFiches.deep(levels))
         let diagnostic = try #require(result.diagnostics.first)
         #expect(result.diagnostics.count == 1)
         #expect(diagnostic.rule == .yamlLimits)
@@ -65,7 +53,7 @@ import Testing
     }
 
     @Test func oneHundredLevelsAreRead() {
-        #expect(Self.decode(Self.valid + Self.deep(99)).diagnostics.isEmpty)
+        #expect(Self.decode(Self.valid + HostileFiches.deep(99)).diagnostics.isEmpty)
     }
 
     @Test func anAliasCannotNestPastTheLimit() throws {
@@ -74,24 +62,6 @@ import Testing
         let diagnostic = try #require(Self.decode(Self.valid + nested).diagnostics.first)
         #expect(diagnostic.rule == .yamlLimits)
         #expect(diagnostic.line == 10 && diagnostic.column == 52)
-    }
-
-    /// The whole CLI on both hostile fiches: a positioned error each, quickly, in little memory.
-    @Test func checkRefusesBothHostileFichesQuickly() throws {
-        let tree = validTree.merging([
-            "content/_authors/bombe.alias.md": "---\n" + Self.valid + Self.aliasBomb(levels: 10) + "---\n",
-            "content/_authors/tres.profond.md": "---\n" + Self.valid + Self.deep(40_000) + "---\n",
-        ]) { _, new in new }
-        let folder = try TemporaryDirectory()
-        try folder.write(tree)
-        let started = ContinuousClock.now
-        let run = try CLI.run(["check", folder.path])
-        let elapsed = ContinuousClock.now - started
-        #expect(run.status == 1)
-        #expect(run.stdoutLines.contains { $0.hasPrefix("content/_authors/bombe.alias.md:13:10: error: ") && $0.hasSuffix("[yaml-limits]") })
-        #expect(run.stdoutLines.contains { $0.hasPrefix("content/_authors/tres.profond.md:9:106: error: ") && $0.hasSuffix("[yaml-limits]") })
-        // A generous bound (the benchmark measures it): the unbounded expansion never finished.
-        #expect(elapsed < .seconds(10))
     }
 
     // MARK: 4: positions with non-ASCII text

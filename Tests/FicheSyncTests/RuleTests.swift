@@ -1,4 +1,5 @@
 import Testing
+import TestKit
 @testable import FicheSync
 
 /// One broken fiche per rule, on top of a valid tree: each must yield exactly the expected

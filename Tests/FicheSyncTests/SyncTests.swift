@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import Testing
+import TestKit
 @testable import FicheSync
 
 /// The sync against a real Postgres: full and incremental give the same tables, invalid
@@ -353,41 +354,3 @@ import Testing
         #expect(ofStartup.map(\.id).contains("basile.courtois"))
     }
 }
-
-/// A content repository built commit by commit, without a work tree.
-final class ScriptedRepository {
-    let directory: TemporaryDirectory
-    let repository: GitRepository
-    var files: [String: [UInt8]]
-    var head: GitOID?
-
-    init(files: [GitRepository.FileWrite]) throws {
-        directory = try TemporaryDirectory()
-        repository = try GitRepository.initBare(at: directory.sub("content.git"))
-        self.files = Dictionary(files.map { ($0.path, $0.bytes) }, uniquingKeysWith: { _, last in last })
-    }
-
-    var path: String { repository.path }
-
-    @discardableResult
-    func commit(_ message: String) throws -> GitOID {
-        let writes = files.map { GitRepository.FileWrite(path: $0.key, bytes: $0.value) }
-        let oid = try repository.commit(files: writes, message: message, parents: head.map { [$0] } ?? [],
-                                        reference: "refs/heads/master")
-        head = oid
-        return oid
-    }
-
-    func text(_ path: String) throws -> String { String(decoding: try #require(files[path]), as: UTF8.self) }
-
-    func edit(_ path: String, _ change: (String) -> String) throws {
-        files[path] = Array(change(try text(path)).utf8)
-    }
-
-    func move(_ from: String, to: String) throws {
-        let bytes = files.removeValue(forKey: from)
-        files[to] = try #require(bytes)
-    }
-}
-
-struct InjectedCrash: Error {}

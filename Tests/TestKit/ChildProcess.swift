@@ -8,12 +8,12 @@ import Glibc
 /// Not `CLI.run`: that blocks its thread until the child exits, and Foundation's `Process`
 /// wait hangs inside Swift concurrency here. This one spawns with `posix_spawn` and polls
 /// `waitpid(WNOHANG)` between sleeps, so the test's own servers keep their threads.
-final class ChildProcess: @unchecked Sendable {
-    let pid: pid_t
+public final class ChildProcess: @unchecked Sendable {
+    public let pid: pid_t
     private let output: TemporaryDirectory
 
     /// Starts `fichesync arguments` with `environment` added to (or, for nil, removed from) this process's.
-    init(_ arguments: [String], home: TemporaryDirectory, environment: [String: String?]) throws {
+    public init(_ arguments: [String], home: TemporaryDirectory, environment: [String: String?]) throws {
         output = try TemporaryDirectory()
         var variables = ProcessInfo.processInfo.environment.merging(["FICHESYNC_HOME": home.path]) { _, new in new }
         for (name, value) in environment { variables[name] = value }
@@ -34,7 +34,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// The exit status once the child has ended (128 + signal when killed), else nil.
-    private(set) var status: Int32?
+    public private(set) var status: Int32?
 
     private func poll() -> Int32? {
         if let status { return status }
@@ -45,7 +45,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Waits for the child to end, at most `timeout`; kills it and fails past that.
-    func wait(timeout: Duration = .seconds(120)) async throws -> Int32 {
+    public func wait(timeout: Duration = .seconds(120)) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let status = poll() { return status }
@@ -56,13 +56,13 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Sends `signal` (SIGKILL: no handler, no cleanup — as when a machine goes away) and reaps the child.
-    func kill(_ signal: Int32 = SIGKILL) async throws -> Int32 {
+    public func kill(_ signal: Int32 = SIGKILL) async throws -> Int32 {
         if poll() == nil { Glibc.kill(pid, signal) }
         return try await wait()
     }
 
-    var stdout: String { (try? String(contentsOfFile: output.sub("stdout"), encoding: .utf8)) ?? "" }
-    var stderr: String { (try? String(contentsOfFile: output.sub("stderr"), encoding: .utf8)) ?? "" }
+    public var stdout: String { (try? String(contentsOfFile: output.sub("stdout"), encoding: .utf8)) ?? "" }
+    public var stderr: String { (try? String(contentsOfFile: output.sub("stderr"), encoding: .utf8)) ?? "" }
 
     deinit { if status == nil { Glibc.kill(pid, SIGKILL); var raw: Int32 = 0; waitpid(pid, &raw, 0) } }
 }

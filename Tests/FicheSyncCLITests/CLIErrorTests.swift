@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import Testing
+import TestKit
 @testable import FicheSync
 #if canImport(Glibc)
 import Glibc

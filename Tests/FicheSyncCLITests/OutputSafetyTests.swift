@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestKit
 @testable import FicheSync
 
 /// `generate` into a folder that holds something, and CSV cells a spreadsheet would run.

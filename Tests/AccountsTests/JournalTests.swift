@@ -1,6 +1,7 @@
 import Accounts
 import Foundation
 import Testing
+import TestKit
 @testable import FicheSync
 
 /// The operation journal on a real Postgres: nothing recorded twice, nothing executed twice,

@@ -3,7 +3,8 @@ import AsyncHTTPClient
 import Foundation
 import Providers
 import Testing
-import TestSupport
+import TestKit
+import Sandbox
 @testable import FicheSync
 
 /// Email accounts converge on a real HTTP server speaking the OVH API (signatures checked),

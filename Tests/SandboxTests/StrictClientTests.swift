@@ -2,7 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import Providers
 import Testing
-import TestSupport
+import TestKit
+import Sandbox
 @testable import FicheSync
 
 /// The fakes must give every answer in the shape the providers publish, not only the fields

@@ -2,25 +2,25 @@ import Foundation
 @testable import FicheSync
 
 /// Where the package lives, to find the bundled fixtures and the built binary.
-enum Package {
-    static let root: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+public enum Package {
+    public static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static var fixtures: String { root.appendingPathComponent("fixtures/beta.gouv.fr").path }
+    public static var fixtures: String { root.appendingPathComponent("fixtures/beta.gouv.fr").path }
 }
 
 /// A folder under the system's temporary directory, removed when the value goes away.
-final class TemporaryDirectory: @unchecked Sendable {
-    let path: String
+public final class TemporaryDirectory: @unchecked Sendable {
+    public let path: String
 
-    init() throws {
+    public init() throws {
         path = (NSTemporaryDirectory() as NSString).appendingPathComponent("fichesync-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
-    func write(_ files: [String: String]) throws {
+    public func write(_ files: [String: String]) throws {
         for (relative, text) in files {
             let url = URL(fileURLWithPath: path).appendingPathComponent(relative)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -28,22 +28,22 @@ final class TemporaryDirectory: @unchecked Sendable {
         }
     }
 
-    func sub(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+    public func sub(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
 }
 
 /// Decodes in-memory files into a catalog and validates it: the whole pipeline but the disk.
-func diagnostics(of files: [String: String], today: FicheDate = FicheDate(year: 2026, month: 11, day: 25)!) -> [Diagnostic] {
+public func diagnostics(of files: [String: String], today: FicheDate = FicheDate(year: 2026, month: 11, day: 25)!) -> [Diagnostic] {
     Validator(today: today).validate(catalog(of: files))
 }
 
-func catalog(of files: [String: String]) -> Catalog {
+public func catalog(of files: [String: String]) -> Catalog {
     Catalog(decoded: files.compactMap { path, text in
         FicheLocation(path: path).map { ($0, FicheDecoder.decode($0, bytes: Array(text.utf8))) }
     })
 }
 
 /// A small valid tree every rule test starts from: one fiche of each kind, all references resolving.
-let validTree: [String: String] = [
+public let validTree: [String: String] = [
     "content/_organisations/dinum.md": """
     ---
     name: Direction interministérielle du numérique

@@ -3,7 +3,8 @@ import AsyncHTTPClient
 import Foundation
 import Providers
 import Testing
-import TestSupport
+import TestKit
+import Sandbox
 @testable import FicheSync
 
 /// GitHub organisation membership on a real HTTP server speaking GitHub's REST API.

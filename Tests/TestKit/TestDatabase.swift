@@ -8,8 +8,8 @@ import PostgresNIO
 /// The server is `TEST_DATABASE_URL` when set; otherwise fichesync's own embedded cluster,
 /// shared by the whole test process (in the temporary folder) and stopped when it exits.
 /// Every test gets its own database, so tests run in parallel without seeing each other.
-enum TestDatabase {
-    static let logger: Logger = {
+public enum TestDatabase {
+    public static let logger: Logger = {
         var logger = Logger(label: "fichesync-tests")
         logger.logLevel = .warning
         return logger
@@ -28,7 +28,7 @@ enum TestDatabase {
     }
 
     /// Settings for a new, empty database (not yet migrated).
-    static func makeSettings() async throws -> DatabaseSettings {
+    public static func makeSettings() async throws -> DatabaseSettings {
         let name = "test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
         let maintenance: PostgresConnection.Configuration
         let url: String
@@ -50,7 +50,7 @@ enum TestDatabase {
 
     /// Runs `body` with `count` databases — each its own, or all on `settings` — closing them whatever happens
     /// (PostgresNIO requires a connection to be closed before it goes away).
-    static func with<T>(_ count: Int = 1, settings: DatabaseSettings? = nil,
+    public static func with<T>(_ count: Int = 1, settings: DatabaseSettings? = nil,
                         _ body: ([Database]) async throws -> T) async throws -> T {
         var databases: [Database] = []
         func closeAll() async {
@@ -83,7 +83,7 @@ enum TestDatabase {
 
     /// Every catalog table's rows as text, in key order, and the synced commit: what "the
     /// same table contents" means in the sync tests.
-    static func dump(_ database: Database) async throws -> String {
+    public static func dump(_ database: Database) async throws -> String {
         var out = ""
         for table in CatalogTable.allCases {
             let rows = try await database.connection.query(
@@ -104,20 +104,20 @@ import Testing
 
 /// One session per test database, opened by ``TestDatabase/with(_:settings:_:)``: what a
 /// command leases from the pool for its run (`Database.withConnection`), held for the test.
-enum TestSessions {
-    static let table = Mutex<[ObjectIdentifier: PostgresConnection]>([:])
+public enum TestSessions {
+    public static let table = Mutex<[ObjectIdentifier: PostgresConnection]>([:])
 }
 
 extension Database {
     /// The test's own session on this database (journal, memory, direct queries).
-    var connection: PostgresConnection {
+    public var connection: PostgresConnection {
         TestSessions.table.withLock { $0[ObjectIdentifier(self)] }!
     }
 }
 
 extension Result where Failure == any Error {
     /// Captures an async throwing call, so concurrent openings can all be closed.
-    init(catching body: () async throws -> Success) async {
+    public init(catching body: () async throws -> Success) async {
         do { self = .success(try await body()) } catch { self = .failure(error) }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestKit
 @testable import FicheSync
 
 /// `fichesync sync`, `members`, `member` and `db status` as a user runs them: on the embedded

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import TestSupport
+import TestKit
+import Sandbox
 @testable import FicheSync
 
 /// The fakes must hold up against the providers' official (or most used) clients, configured

@@ -1,7 +1,8 @@
 import Foundation
 import PostgresNIO
 import Testing
-import TestSupport
+import TestKit
+import Sandbox
 @testable import FicheSync
 
 /// `fichesync reconcile` killed with SIGKILL in the middle of applying — no signal handler,

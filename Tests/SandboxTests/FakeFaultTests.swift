@@ -3,7 +3,7 @@ import Foundation
 import Providers
 import Testing
 import Synchronization
-import TestSupport
+import Sandbox
 
 /// The faults real providers have and the issue names — slow answers, connections closed
 /// without an answer before or after the work, "already exists" answers to a creation that

@@ -3,7 +3,8 @@ import AsyncHTTPClient
 import Foundation
 import Providers
 import Testing
-import TestSupport
+import TestKit
+import Sandbox
 @testable import FicheSync
 
 /// Mattermost accounts converge on a real HTTP server speaking the Mattermost API, through the

@@ -3,7 +3,8 @@ import AsyncHTTPClient
 import Foundation
 import Providers
 import Testing
-import TestSupport
+import TestKit
+import Sandbox
 @testable import FicheSync
 
 /// Redirections on the fake OVH (signatures checked), through the journal: created for an

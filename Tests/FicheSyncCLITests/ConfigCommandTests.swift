@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestKit
 @testable import FicheSync
 
 /// `fichesync config` shows the configuration in effect and where each value came from;
