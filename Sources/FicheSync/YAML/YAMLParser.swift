@@ -362,12 +362,25 @@ private struct TreeBuilder {
         return result
     }
 
+    /// Whether two keys of `pairs` have the same text. Every mapping of every fiche goes
+    /// through here: for the usual few dozen keys, comparing pairs costs less than hashing
+    /// each key into a set.
     private static func hasDuplicateKeys(_ pairs: [YAMLPair]) -> Bool {
-        var seen = Set<String>()
-        for pair in pairs {
-            if let key = pair.key.scalar?.text, !seen.insert(key).inserted { return true }
+        if pairs.count > 48 {
+            var seen = Set<String>()
+            for pair in pairs {
+                if let key = pair.key.scalar?.text, !seen.insert(key).inserted { return true }
+            }
+            return false
+        }
+        for i in pairs.indices {
+            guard let key = pair(pairs[i]) else { continue }
+            for j in pairs.indices where j > i {
+                if let other = pair(pairs[j]), other.utf8.count == key.utf8.count, other == key { return true }
+            }
         }
         return false
+        func pair(_ pair: YAMLPair) -> String? { pair.key.scalar?.text }
     }
 
     private mutating func add(_ entry: Entry, anchor: String?) {
