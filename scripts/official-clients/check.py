@@ -343,20 +343,24 @@ def github_checks():
         step()
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def run(checks, program):
+    """Parses `--only`, runs those providers' checks, prints one line a check and the
+    'N passed, N failed' summary; returns the exit status (strict.py shares it)."""
+    parser = argparse.ArgumentParser(description=sys.modules["__main__"].__doc__.splitlines()[0])
     parser.add_argument("--only", default="ovh,mattermost,github", help="comma-separated: ovh, mattermost, github")
-    providers = parser.parse_args().only.split(",")
-    checks = {"ovh": ovh_checks, "mattermost": mattermost_checks, "github": github_checks}
-    for provider in providers:
+    for provider in parser.parse_args().only.split(","):
         if provider not in checks:
-            raise SystemExit(f"check.py: unknown provider {provider!r}")
+            raise SystemExit(f"{program}: unknown provider {provider!r}")
         checks[provider]()
     failed = [result for result in RESULTS if not result[0]]
     for ok, name, detail in RESULTS:
         print(f"{'ok  ' if ok else 'FAIL'} {name}" + (f"\n     {detail}" if detail else ""))
     print(f"{len(RESULTS) - len(failed)} passed, {len(failed)} failed")
     return 1 if failed else 0
+
+
+def main():
+    return run({"ovh": ovh_checks, "mattermost": mattermost_checks, "github": github_checks}, "check.py")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,6 @@ Prints one line per check (`ok` or `FAIL`, with every field that is wrong) and e
 any check failed.
 """
 
-import argparse
 import os
 import re
 import sys
@@ -36,7 +35,7 @@ from datetime import datetime
 from urllib.parse import parse_qs, urlparse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check import RESULTS, check, env, expect  # noqa: E402 - shares check.py's reporting
+from check import RESULTS, check, env, expect, run  # noqa: E402 - shares check.py's reporting
 
 
 # MARK: GitHub
@@ -558,18 +557,7 @@ def ovh_checks():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="ovh,mattermost,github", help="comma-separated: ovh, mattermost, github")
-    checks = {"ovh": ovh_checks, "mattermost": mattermost_checks, "github": github_checks}
-    for provider in parser.parse_args().only.split(","):
-        if provider not in checks:
-            raise SystemExit(f"strict.py: unknown provider {provider!r}")
-        checks[provider]()
-    failed = [result for result in RESULTS if not result[0]]
-    for ok, name, detail in RESULTS:
-        print(f"{'ok  ' if ok else 'FAIL'} {name}" + (f"\n     {detail}" if detail else ""))
-    print(f"{len(RESULTS) - len(failed)} passed, {len(failed)} failed")
-    return 1 if failed else 0
+    return run({"ovh": ovh_checks, "mattermost": mattermost_checks, "github": github_checks}, "strict.py")
 
 
 if __name__ == "__main__":
