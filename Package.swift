@@ -61,6 +61,7 @@ let package = Package(
             name: "Accounts",
             dependencies: [
                 "FicheSync", "Providers",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]

@@ -6,6 +6,9 @@ import NIOHTTP1
 /// Mattermost settings: `MATTERMOST_URL`, `MATTERMOST_BOT_TOKEN`, `MATTERMOST_TEAM_ID` (the
 /// community team), `MATTERMOST_ALUMNI_TEAM_ID`.
 public struct MattermostCredentials: Sendable {
+    /// The environment variable of `url`, named in errors about it.
+    public static let urlVariable = "MATTERMOST_URL"
+
     /// Server base URL; the API is under `/api/v4`.
     public var url: String
     public var token: String

@@ -6,6 +6,9 @@ import NIOHTTP1
 
 /// OVH API credentials, from `OVH_ENDPOINT`, `OVH_APP_KEY`, `OVH_APP_SECRET`, `OVH_CONSUMER_KEY`.
 public struct OVHCredentials: Sendable {
+    /// The environment variable of `endpoint`, named in errors about it.
+    public static let endpointVariable = "OVH_ENDPOINT"
+
     /// Base URL, `https://eu.api.ovh.com/1.0` by default.
     public var endpoint: String
     public var applicationKey: String
