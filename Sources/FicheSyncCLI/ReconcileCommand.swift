@@ -32,7 +32,7 @@ struct ReconcileCommand: AsyncParsableCommand {
 
         Exit status: 0 when everything planned was done (or nothing was to do), 1 when some operations \
         failed (listed, journaled, retried next run) or the deletion limit stopped the run, 2 when the \
-        configuration is wrong (a provider partly configured) or the run cannot start.
+        configuration is wrong (a provider partly configured or unreachable) or the run cannot start.
         """
     )
 
@@ -96,6 +96,8 @@ struct ReconcileCommand: AsyncParsableCommand {
         } catch let limit as AccountApplier.LimitExceeded {
             FileHandle.standardError.write(Data("fichesync: \(limit.description)\n".utf8))
             throw ExitCode(1)
+        } catch let unreachable as ProviderUnreachable {
+            fail(unreachable.description)
         } catch {
             fail("reconcile failed: \(describe(error))")
         }

@@ -1,11 +1,16 @@
 import Accounts
 import Foundation
+import Providers
 import Testing
 import TestSupport
 @testable import FicheSync
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// How `fichesync reconcile` reads its providers from the environment and what it says when
-/// one is half-configured or left out.
+/// one is half-configured, left out, or unreachable.
 @Suite struct ReconcileConfigurationTests {
     /// This process's environment with every provider variable removed (a developer's shell
     /// may export `GITHUB_TOKEN`), plus `extra`.
@@ -15,6 +20,29 @@ import TestSupport
         environment.updateValue(databaseURL, forKey: "DATABASE_URL")
         for (name, value) in extra { environment[name] = value }
         return environment
+    }
+
+    /// Ports outside Linux's ephemeral range (32768–60999): no test's server on port 0 and no
+    /// client's outgoing connection takes them meanwhile.
+    static let quietPorts = 20_000..<30_000
+
+    /// A loopback port nobody listens on: free to bind (then closed), outside the ephemeral range.
+    static func closedPort() throws -> Int {
+        for _ in 0..<100 {
+            let port = Int.random(in: quietPorts)
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            try #require(descriptor >= 0)
+            defer { close(descriptor) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = UInt16(port).bigEndian
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            }
+            if bound { return port }
+        }
+        throw POSIXError(.EADDRINUSE)
     }
 
     /// The issue's case: two of OVH's three keys used to fall back to the sandbox, exit 0.
@@ -75,5 +103,90 @@ import TestSupport
         #expect(leftOut.stdout == "")
         #expect(leftOut.stderr == "fichesync: error: --only mattermost, but mattermost is not configured (set MATTERMOST_URL, MATTERMOST_BOT_TOKEN and MATTERMOST_TEAM_ID)\n")
         try await github.stop()
+    }
+
+    /// A provider whose address refuses connections fails the run in moments, with one line
+    /// naming the URL and the variable to check (it took 152 s of retries).
+    @Test func unreachableProviderFailsFast() async throws {
+        let settings = try await TestDatabase.makeSettings()
+        guard case .url(let url) = settings else { Issue.record("a URL database"); return }
+        let home = try TemporaryDirectory()
+        let port = try Self.closedPort()
+        let cases: [([String: String], String)] = [
+            (["OVH_APP_KEY": "k", "OVH_APP_SECRET": "s", "OVH_CONSUMER_KEY": "c", "OVH_ENDPOINT": "http://127.0.0.1:\(port)/1.0"],
+             "ovh: cannot connect to http://127.0.0.1:\(port)/1.0: connection refused — check OVH_ENDPOINT"),
+            (["MATTERMOST_URL": "http://127.0.0.1:\(port)", "MATTERMOST_BOT_TOKEN": "t", "MATTERMOST_TEAM_ID": "team"],
+             "mattermost: cannot connect to http://127.0.0.1:\(port): connection refused — check MATTERMOST_URL"),
+            (["GITHUB_TOKEN": "t", "GITHUB_ORGANIZATION_NAME": "betagouv", "GITHUB_API_URL": "http://127.0.0.1:\(port)/api/"],
+             "github: cannot connect to http://127.0.0.1:\(port)/api: connection refused — check GITHUB_API_URL"),
+        ]
+        for (variables, message) in cases {
+            for arguments in [["reconcile"], ["reconcile", "--dry-run"]] {
+                let started = ContinuousClock.now
+                let run = try ChildProcess(arguments, home: home, environment: Self.environment(variables, databaseURL: url))
+                let status = try await run.wait(timeout: .seconds(60))
+                let elapsed = ContinuousClock.now - started
+                #expect(elapsed < .seconds(10), "\(arguments) took \(elapsed)")
+                #expect(status == 2, "\(run.stderr)")
+                #expect(run.stdout == "", "\(run.stdout)")
+                #expect(run.stderr == "fichesync: error: \(message)\n")
+            }
+        }
+    }
+
+    /// Whether this machine's resolver says at once that `host` does not exist (some
+    /// sandboxed machines time out instead, which the connection check leaves to the retries).
+    static func resolverRefusesQuickly(_ host: String) async -> Bool {
+        let started = ContinuousClock.now
+        let failed = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var result: UnsafeMutablePointer<addrinfo>?
+                let status = getaddrinfo(host, "443", nil, &result)
+                if let result { freeaddrinfo(result) }
+                continuation.resume(returning: status != 0)
+            }
+        }
+        return failed && ContinuousClock.now - started < .seconds(2)
+    }
+
+    /// A host name that does not resolve fails as fast (`.invalid` never resolves, RFC 6761).
+    @Test(.enabled("the resolver answers unknown names at once") { await resolverRefusesQuickly("fichesync-test.invalid") })
+    func unknownHostFailsFast() async throws {
+        let client = MattermostClient(http: .shared, credentials: MattermostCredentials(url: "https://fichesync-test.invalid", token: "t"))
+        let started = ContinuousClock.now
+        await #expect(throws: ProviderUnreachable(provider: "mattermost", url: "https://fichesync-test.invalid",
+                                                  reason: "host fichesync-test.invalid not found", setting: "MATTERMOST_URL")) {
+            try await client.users()
+        }
+        // Well under the 150 s of retries it took; resolving is slower than connecting on a loaded machine.
+        #expect(ContinuousClock.now - started < .seconds(30))
+    }
+
+    /// Only the first request fails fast: a provider that refuses connections later in a run
+    /// (restarting) is retried as before — the refused request never reached it.
+    @Test func laterRefusedConnectionsAreRetried() async throws {
+        // The tests' shared Postgres cluster must be running before the listener opens: a
+        // postmaster started meanwhile inherits the listening socket and keeps the port open.
+        _ = try await TestDatabase.makeSettings()
+        let github = FakeGitHubServer.unstarted()
+        github.addMember("jeanne-dupont")
+        var started: FakeHTTPServer?
+        while started == nil {
+            started = try? await FakeHTTPServer.start(port: Int.random(in: Self.quietPorts), mounts: ["": { github.handle($0) }])
+        }
+        let first = try #require(started)
+        let port = first.port
+        let client = GitHubClient(http: .shared, credentials: GitHubCredentials(apiURL: "http://127.0.0.1:\(port)", token: github.token,
+                                                                                organization: github.organization))
+        #expect(try await client.members().map(\.login) == ["jeanne-dupont"])
+        try await first.stop()
+        // Back a moment after the next request is sent, on the same port.
+        let restart = Task {
+            try await Task.sleep(for: .milliseconds(500))
+            return try await FakeHTTPServer.start(port: port, mounts: ["": { github.handle($0) }])
+        }
+        #expect(try await client.members().map(\.login) == ["jeanne-dupont"])
+        let restarted = try await restart.value
+        try await restarted.stop()
     }
 }
