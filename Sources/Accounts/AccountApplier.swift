@@ -20,6 +20,7 @@ public struct AccountApplier: Sendable {
     }
 
     public struct RunInProgress: Error, Sendable, CustomStringConvertible {
+        public init() {}
         public var description: String { "another reconcile run is in progress; nothing was applied" }
     }
 

@@ -28,7 +28,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         GITHUB_TOKEN/GITHUB_ORGANIZATION_NAME (GITHUB_API_URL, GITHUB_TEAM), and SECRETARIAT_DOMAIN. \
         A provider is configured with all its required variables, left out (and said so) with none; \
         some but not all is an error. With none configured, the run is a sandbox: fichesync's own \
-        fake providers, their state kept in the database.
+        fake providers, their state kept in the database as they change.
 
         Exit status: 0 when everything planned was done (or nothing was to do), 1 when some operations \
         failed (listed, journaled, retried next run) or the deletion limit stopped the run, 2 when the \
@@ -80,16 +80,16 @@ struct ReconcileCommand: AsyncParsableCommand {
         do {
             outcome = try await Environment.withDatabase { database in
                 let logger = Environment.logger
-                if providers.isSandbox { try await providers.startSandbox(restoringFrom: database.connection, logger: logger) }
+                if providers.isSandbox { try await providers.startSandbox(connection: database.connection, recording: !dryRun, logger: logger) }
                 do {
                     let members = try await MemberRecord.load(from: database.connection, logger: logger)
                     let journal = OperationJournal(connection: database.connection, logger: logger)
                     let result = try await providers.reconciler.run(members: members, settings: settings, today: today, journal: journal,
                                                                     only: only, member: member, dryRun: dryRun)
-                    try await providers.stopSandbox(savingTo: dryRun ? nil : database.connection, logger: logger)
+                    try await providers.stopSandbox()
                     return result
                 } catch {
-                    try? await providers.stopSandbox(savingTo: dryRun ? nil : database.connection, logger: logger)
+                    try? await providers.stopSandbox()
                     throw error
                 }
             }
@@ -192,6 +192,7 @@ struct ReconcileProviders {
     var reconciler: Reconciler
     var isSandbox: Bool { configuration.isEmpty || sandbox != nil }
     private var sandbox: FakeSandbox?
+    private var store: SandboxStore?
 
     init(_ configuration: ProviderConfiguration) {
         self.configuration = configuration
@@ -200,41 +201,38 @@ struct ReconcileProviders {
 
     /// Starts the fakes on loopback, as `fichesync sandbox` serves them, with the state the
     /// last sandbox run left, and talks to them through the same configuration as real
-    /// providers: their `export` lines.
-    mutating func startSandbox(restoringFrom connection: PostgresConnection, logger: Logger) async throws {
+    /// providers: their `export` lines. Unless `recording` is off (a dry run changes nothing),
+    /// every change of the fakes is saved before they answer, so a killed run leaves the
+    /// sandbox as the fakes had answered it.
+    mutating func startSandbox(connection: PostgresConnection, recording: Bool, logger: Logger) async throws {
+        let store = SandboxStore(connection: connection, logger: logger)
+        // Two runs recording at once would fold each other's changes away; the second could
+        // not take the run lock anyway.
+        if recording, !(try await store.lock()) { throw AccountApplier.RunInProgress() }
         let sandbox = try await FakeSandbox.start(domain: configuration.domain)
-        let fakes = Dictionary(uniqueKeysWithValues: sandbox.fakes.map { ($0.name, $0.fake) })
-        let saved = try await connection.query("SELECT provider, state::text FROM sandbox_state", logger: logger)
-        for try await (provider, state) in saved.decode((String, String).self) {
-            do {
-                try fakes[provider]?.restoreState(Data(state.utf8))
-            } catch {
-                // Only the sandbox's play accounts are at stake: say so and start afresh.
-                FileHandle.standardError.write(Data("fichesync: sandbox: the saved \(provider) state was written by another fichesync version and cannot be read; the fake \(provider) starts empty\n".utf8))
-            }
-        }
         do {
+            for warning in try await store.restore(sandbox) {
+                FileHandle.standardError.write(Data("fichesync: sandbox: \(warning)\n".utf8))
+            }
             configuration = try ProviderConfiguration(environment: Dictionary(uniqueKeysWithValues: sandbox.exports.map { ($0.name, $0.value) }))
         } catch {
             try? await sandbox.stop()
+            if recording { try? await store.unlock() }
             throw error
         }
+        if recording { store.record(sandbox) }
         reconciler = configuration.reconciler(http: HTTPClient.shared)
         self.sandbox = sandbox
+        self.store = recording ? store : nil
     }
 
-    /// Saves the fakes' state (not after a dry run: it changed nothing) and stops them.
-    func stopSandbox(savingTo connection: PostgresConnection?, logger: Logger) async throws {
+    /// Stops the fakes; after a recording run, folds the changes into the saved state.
+    func stopSandbox() async throws {
         guard let sandbox else { return }
-        if let connection {
-            for (provider, fake) in sandbox.fakes {
-                let json = String(decoding: try fake.savedState(), as: UTF8.self)
-                try await connection.query("""
-                    INSERT INTO sandbox_state (provider, state) VALUES (\(provider), \(json)::jsonb)
-                    ON CONFLICT (provider) DO UPDATE SET state = excluded.state, updated_at = now()
-                    """, logger: logger)
-            }
-        }
         try await sandbox.stop()
+        guard let store else { return }
+        for (_, fake) in sandbox.fakes { try await fake.stopRecording() }
+        try await store.fold(sandbox)
+        try await store.unlock()
     }
 }

@@ -270,3 +270,12 @@ public final class FakeGitHubServer: FakeProvider {
         }
     }
 }
+
+extension FakeGitHubServer.State: RecordedFakeState {
+    public static let fields: [FakeField<Self>] = [
+        .map("users", \.users), .map("members", \.members), .map("invitations", \.invitations),
+        .map("invitationTimes", \.invitationTimes), .value("failedInvitations", \.failedInvitations), .setMap("teams", \.teams),
+        .counter("requests", \.requests), .value("repeatedInvitations", \.repeatedInvitations),
+        .value("invitationsSent", \.invitationsSent), .value("lastInvitationID", \.lastInvitationID),
+    ]
+}

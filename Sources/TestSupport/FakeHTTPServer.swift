@@ -98,7 +98,27 @@ public final class FakeHTTPServer: Sendable {
                                           base: "http://\(host)", fullURL: "http://\(host)\(head.uri)")
                 let reply = handler(request)
                 self.head = nil
-                deliver(reply, version: head.version, context: context)
+                guard let saving = reply.saving else {
+                    deliver(reply, version: head.version, context: context)
+                    return
+                }
+                // The answer leaves only once the change it reports is saved; the event loop
+                // serves other connections meanwhile.
+                let promise = context.eventLoop.makePromise(of: Void.self)
+                promise.completeWithTask { try await saving() }
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                let version = head.version
+                promise.futureResult.whenComplete { result in
+                    let (handler, context) = bound.value
+                    switch result {
+                    case .success:
+                        handler.deliver(reply, version: version, context: context)
+                    case .failure(let error):
+                        guard context.channel.isActive else { return }
+                        handler.write(FakeReply(status: .serviceUnavailable, json: ["message": "sandbox: the change could not be saved: \(error)"]),
+                                      version: version, context: context)
+                    }
+                }
             }
         }
 

@@ -172,7 +172,7 @@ import Glibc
         github.addMember("jeanne-dupont")
         var started: FakeHTTPServer?
         while started == nil {
-            started = try? await FakeHTTPServer.start(port: Int.random(in: Self.quietPorts), mounts: ["": { github.handle($0) }])
+            started = try? await FakeHTTPServer.start(port: Int.random(in: Self.quietPorts), mounts: ["": { github.answer($0) }])
         }
         let first = try #require(started)
         let port = first.port
@@ -183,7 +183,7 @@ import Glibc
         // Back a moment after the next request is sent, on the same port.
         let restart = Task {
             try await Task.sleep(for: .milliseconds(500))
-            return try await FakeHTTPServer.start(port: port, mounts: ["": { github.handle($0) }])
+            return try await FakeHTTPServer.start(port: port, mounts: ["": { github.answer($0) }])
         }
         #expect(try await client.members().map(\.login) == ["jeanne-dupont"])
         let restarted = try await restart.value
