@@ -34,6 +34,8 @@ public struct AccountApplier: Sendable {
     /// few at a time, which a first convergence of thousands of accounts needs.
     public var concurrency = Self.defaultConcurrency
     public static let defaultConcurrency: [AccountOperation.Provider: Int] = [.ovh: 4, .mattermost: 4, .github: 1]
+    /// Counts what is done as it is done, for a report if the run is interrupted.
+    public var progress: ApplyProgress?
 
     public init(journal: OperationJournal, perform: @escaping @Sendable (OperationJournal.Entry) async throws -> Void) {
         self.journal = journal
@@ -48,6 +50,7 @@ public struct AccountApplier: Sendable {
             try await journal.resumeInterrupted()
             try await journal.record(plan, scope: scope)
             try await journal.requeueFailed(scope: scope)
+            progress?.started(planned: try await journal.pendingCount())
             var report = Report()
             while true {
                 let next = try await journal.pending(limit: 64)
@@ -108,9 +111,11 @@ public struct AccountApplier: Sendable {
         } catch {
             if Task.isCancelled { throw error }
             try await journal.fail(entry, error: String(describing: error))
+            progress?.finished(succeeded: false)
             return false
         }
         try await journal.succeed(entry)
+        progress?.finished(succeeded: true)
         return true
     }
 }

@@ -32,7 +32,8 @@ struct ReconcileCommand: AsyncParsableCommand {
 
         Exit status: 0 when everything planned was done (or nothing was to do), 1 when some operations \
         failed (listed, journaled, retried next run) or the deletion limit stopped the run, 2 when the \
-        configuration is wrong (a provider partly configured or unreachable) or the run cannot start.
+        configuration is wrong (a provider partly configured or unreachable) or the run cannot start. \
+        Interrupted (Ctrl-C, SIGTERM), it says how many operations it did; the next run finishes.
         """
     )
 
@@ -76,21 +77,26 @@ struct ReconcileCommand: AsyncParsableCommand {
         var settings = AccountSettings(domain: configuration.domain, githubTeam: configuration.githubTeam,
                                        maxDeletions: maxDeletions, mailingLists: lists)
         settings.protectedAccounts = Set((environment["FICHESYNC_PROTECTED_ACCOUNTS"] ?? "").split(separator: ",").map(String.init))
+        let progress = ApplyProgress()
         let outcome: Reconciler.Outcome
         do {
             outcome = try await Environment.withDatabase { database in
-                let logger = Environment.logger
-                if providers.isSandbox { try await providers.startSandbox(connection: database.connection, recording: !dryRun, logger: logger) }
-                do {
-                    let members = try await MemberRecord.load(from: database.connection, logger: logger)
-                    let journal = OperationJournal(connection: database.connection, logger: logger)
-                    let result = try await providers.reconciler.run(members: members, settings: settings, today: today, journal: journal,
-                                                                    only: only, member: member, dryRun: dryRun)
-                    try await providers.stopSandbox()
-                    return result
-                } catch {
-                    try? await providers.stopSandbox()
-                    throw error
+                try await Interruption.reporting({ _ in interrupted(progress.current) }) {
+                    let logger = Environment.logger
+                    if providers.isSandbox { try await providers.startSandbox(connection: database.connection, recording: !dryRun, logger: logger) }
+                    do {
+                        let members = try await MemberRecord.load(from: database.connection, logger: logger)
+                        let journal = OperationJournal(connection: database.connection, logger: logger)
+                        var reconciler = providers.reconciler
+                        reconciler.progress = progress
+                        let result = try await reconciler.run(members: members, settings: settings, today: today, journal: journal,
+                                                              only: only, member: member, dryRun: dryRun)
+                        try await providers.stopSandbox()
+                        return result
+                    } catch {
+                        try? await providers.stopSandbox()
+                        throw error
+                    }
                 }
             }
         } catch let limit as AccountApplier.LimitExceeded {
@@ -109,6 +115,24 @@ struct ReconcileCommand: AsyncParsableCommand {
     /// which names a configured one).
     func leftOut(_ configuration: ProviderConfiguration) -> [AccountOperation.Provider] {
         only == nil ? configuration.leftOut : []
+    }
+
+    /// What a run stopped by a signal says: how far the apply went, so the operator knows the
+    /// next run finishes the work (the journal keeps the rest pending, the calls under way
+    /// running).
+    func interrupted(_ counts: ApplyProgress.Counts) -> String {
+        let summary: String
+        if dryRun {
+            summary = "interrupted: dry run, nothing changed"
+        } else if let planned = counts.planned {
+            let failed = counts.failed > 0 ? ", \(counts.failed) failed" : ""
+            summary = "interrupted: \(counts.done) of \(planned) operations done\(failed); run again to finish"
+        } else {
+            summary = "interrupted before applying anything: nothing changed"
+        }
+        guard format == .json else { return summary }
+        struct Document: Encodable { var interrupted = true; var dryRun: Bool; var planned: Int?; var done, failed: Int; var summary: String }
+        return (try? jsonString(Document(dryRun: dryRun, planned: counts.planned, done: counts.done, failed: counts.failed, summary: summary))) ?? summary
     }
 
     func render(_ outcome: Reconciler.Outcome, sandbox: Bool, leftOut: [AccountOperation.Provider] = []) -> String {
