@@ -180,6 +180,12 @@ struct BenchCommand: AsyncParsableCommand {
                          String(format: "%.2f s", first.concurrent), "", "", ""])
             rows.append([real.label, "reconcile: the same, one operation at a time", String(format: "%.2f s", first.sequential), "", "", ""])
             syncLines.append(String(format: "first convergence, operations side by side vs one at a time: %.1f× faster", first.sequential / first.concurrent))
+            FileHandle.standardError.write(Data("measuring the sandbox's first convergence, state saved as it changes or not…\n".utf8))
+            let sandbox = try await ReconcileBenchmark(sync: syncBenchmark, today: today).sandboxConvergence(folder: real.folder)
+            rows.append([real.label, "reconcile sandbox: first convergence (\(sandbox.operations) operations), fakes' changes saved before each answer (\(sandbox.saves) saves, \(sandbox.kilobytes) kB)",
+                         String(format: "%.2f s", sandbox.saved), "", "", ""])
+            rows.append([real.label, "reconcile sandbox: the same, nothing saved", String(format: "%.2f s", sandbox.unsaved), "", "", ""])
+            syncLines.append(String(format: "sandbox first convergence: saving the fakes' changes as they happen costs %.0f %%", (sandbox.saved / sandbox.unsaved - 1) * 100))
         }
         rows += processRows
 

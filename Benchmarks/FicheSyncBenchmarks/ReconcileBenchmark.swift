@@ -139,4 +139,46 @@ struct ReconcileBenchmark {
         }
         return (operations, seconds[0], seconds[1])
     }
+
+    /// The sandbox's first convergence (`reconcile` with no provider configured) of a
+    /// real-size population: the fakes in process, empty, answering at once, so the cost of
+    /// saving their state as it changes (`SandboxStore`) is not hidden behind latency. Run
+    /// with the changes saved before each answer, then without saving anything.
+    func sandboxConvergence(folder: String) async throws -> (operations: Int, saved: Double, unsaved: Double, saves: Int, kilobytes: Int) {
+        let members = try CatalogReader.read(directory: folder).0.authors.map(MemberRecord.init(author:))
+        var figures: (operations: Int, saved: Double, unsaved: Double, saves: Int, kilobytes: Int) = (0, 0, 0, 0, 0)
+        for saving in [true, false] {
+            let database = try await Database.open(try await sync.freshDatabase(), logger: sync.logger)
+            do {
+                try await database.withConnection { connection in
+                    let sandbox = try await FakeSandbox.start()
+                    let store = SandboxStore(connection: connection, logger: sync.logger)
+                    let configuration = try ProviderConfiguration(environment: Dictionary(uniqueKeysWithValues: sandbox.exports.map { ($0.name, $0.value) }))
+                    let journal = OperationJournal(connection: connection, logger: sync.logger)
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    if saving { store.record(sandbox) }
+                    let outcome = try await configuration.reconciler(http: .shared).run(
+                        members: members, settings: AccountSettings(domain: sandbox.domain, mailingLists: false), today: today,
+                        journal: journal, dryRun: false)
+                    if saving { for (_, fake) in sandbox.fakes { try await fake.stopRecording() } }
+                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                    try await sandbox.stop()
+                    figures.operations = outcome.report?.done ?? 0
+                    if saving {
+                        figures.saved = seconds
+                        let rows = try await connection.query(
+                            "SELECT count(*)::int, (coalesce(sum(pg_column_size(changes)), 0) / 1024)::int FROM sandbox_changes", logger: sync.logger)
+                        for try await (count, kilobytes) in rows.decode((Int, Int).self) { (figures.saves, figures.kilobytes) = (count, kilobytes) }
+                    } else {
+                        figures.unsaved = seconds
+                    }
+                }
+            } catch {
+                await database.close()
+                throw error
+            }
+            await database.close()
+        }
+        return figures
+    }
 }

@@ -103,6 +103,7 @@ enum Environment {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
+                Interruption.announce(signal: number)
                 database.releaseEmbeddedNow()
                 Foundation.exit(128 + number)
             }

@@ -23,13 +23,17 @@ struct ReconcileCommand: AsyncParsableCommand {
         the next one; failures are retried by later runs). Removals and suspensions above the limit \
         (more than 10, or 5 % of a provider's accounts) abort the run unless --max-deletions allows them.
 
-        Providers are configured by OVH_APP_KEY/OVH_APP_SECRET/OVH_CONSUMER_KEY/SECRETARIAT_DOMAIN, \
-        MATTERMOST_URL/MATTERMOST_BOT_TOKEN/MATTERMOST_TEAM_ID/MATTERMOST_ALUMNI_TEAM_ID, \
-        GITHUB_TOKEN/GITHUB_ORGANIZATION_NAME (GITHUB_API_URL, GITHUB_TEAM). With none configured, \
-        the run is a sandbox: fichesync's own fake providers, their state kept in the database.
+        Providers are configured by OVH_APP_KEY/OVH_APP_SECRET/OVH_CONSUMER_KEY (OVH_ENDPOINT), \
+        MATTERMOST_URL/MATTERMOST_BOT_TOKEN/MATTERMOST_TEAM_ID (MATTERMOST_ALUMNI_TEAM_ID), \
+        GITHUB_TOKEN/GITHUB_ORGANIZATION_NAME (GITHUB_API_URL, GITHUB_TEAM), and SECRETARIAT_DOMAIN. \
+        A provider is configured with all its required variables, left out (and said so) with none; \
+        some but not all is an error. With none configured, the run is a sandbox: fichesync's own \
+        fake providers, their state kept in the database as they change.
 
         Exit status: 0 when everything planned was done (or nothing was to do), 1 when some operations \
-        failed (listed, journaled, retried next run) or the deletion limit stopped the run.
+        failed (listed, journaled, retried next run) or the deletion limit stopped the run, 2 when the \
+        configuration is wrong (a provider partly configured or unreachable) or the run cannot start. \
+        Interrupted (Ctrl-C, SIGTERM), it says how many operations it did; the next run finishes.
         """
     )
 
@@ -58,29 +62,45 @@ struct ReconcileCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        // The variables set, as FicheSyncSettings read them (once, secrets marked).
+        let environment = Environment.settings.environment
         let today = FicheDate.today()
-        var providers = try ProviderConfiguration(environment: environment)
-        var settings = AccountSettings(domain: providers.domain, githubTeam: environment["GITHUB_TEAM"].flatMap { $0.isEmpty ? nil : $0 },
+        let configuration: ProviderConfiguration
+        do {
+            configuration = try ProviderConfiguration(environment: environment)
+        } catch {
+            fail(error.description)
+        }
+        if let only, !configuration.isEmpty, !configuration.configured.contains(only) {
+            fail("--only \(only.rawValue), but \(only.rawValue) is not configured (set \(ProviderConfiguration.requirement(of: only)))")
+        }
+        var providers = ReconcileProviders(configuration)
+        var settings = AccountSettings(domain: configuration.domain, githubTeam: configuration.githubTeam,
                                        maxDeletions: maxDeletions, mailingLists: lists)
-        settings.protectedAccounts = Set((environment["FICHESYNC_PROTECTED_ACCOUNTS"] ?? "").split(separator: ",").map(String.init))
+        settings.protectedAccounts = Environment.settings.protectedAccounts
+        let progress = ApplyProgress()
         let outcome: Reconciler.Outcome
         do {
-            // One connection for the whole run: the journal holds a session-level run lock on it.
+            // One connection for the whole run: the journal holds a session-level run lock on it,
+            // and the sandbox records its changes through it.
             outcome = try await Environment.withDatabase { database in try await database.withConnection { connection in
-                let logger = Environment.logger
-                if providers.isSandbox { try await providers.startSandbox(restoringFrom: connection, logger: logger) }
-                do {
-                    let members = try await MemberRecord.load(from: connection, logger: logger)
-                    if let member, !members.contains(where: { $0.id == member }) { throw UnknownMember(id: member) }
-                    let journal = OperationJournal(connection: connection, logger: logger)
-                    let result = try await providers.reconciler.run(members: members, settings: settings, today: today, journal: journal,
-                                                                    only: only, member: member, dryRun: dryRun)
-                    try await providers.stopSandbox(savingTo: dryRun ? nil : connection, logger: logger)
-                    return result
-                } catch {
-                    try? await providers.stopSandbox(savingTo: dryRun ? nil : connection, logger: logger)
-                    throw error
+                try await Interruption.reporting({ _ in interrupted(progress.current) }) {
+                    let logger = Environment.logger
+                    if providers.isSandbox { try await providers.startSandbox(connection: connection, recording: !dryRun, logger: logger) }
+                    do {
+                        let members = try await MemberRecord.load(from: connection, logger: logger)
+                        if let member, !members.contains(where: { $0.id == member }) { throw UnknownMember(id: member) }
+                        let journal = OperationJournal(connection: connection, logger: logger)
+                        var reconciler = providers.reconciler
+                        reconciler.progress = progress
+                        let result = try await reconciler.run(members: members, settings: settings, today: today, journal: journal,
+                                                              only: only, member: member, dryRun: dryRun)
+                        try await providers.stopSandbox()
+                        return result
+                    } catch {
+                        try? await providers.stopSandbox()
+                        throw error
+                    }
                 }
             } }
         } catch let unknown as UnknownMember {
@@ -88,14 +108,40 @@ struct ReconcileCommand: AsyncParsableCommand {
         } catch let limit as AccountApplier.LimitExceeded {
             FileHandle.standardError.write(Data("fichesync: \(limit.description)\n".utf8))
             throw ExitCode(1)
+        } catch let unreachable as ProviderUnreachable {
+            fail(unreachable.description)
         } catch {
             fail("reconcile failed: \(describe(error))")
         }
-        print(render(outcome, sandbox: providers.isSandbox))
+        print(render(outcome, sandbox: providers.isSandbox, leftOut: leftOut(configuration)))
         if let report = outcome.report, !report.failed.isEmpty { throw ExitCode(1) }
     }
 
-    func render(_ outcome: Reconciler.Outcome, sandbox: Bool) -> String {
+    /// Providers the run leaves out for want of configuration (none to say with `--only`,
+    /// which names a configured one).
+    func leftOut(_ configuration: ProviderConfiguration) -> [AccountOperation.Provider] {
+        only == nil ? configuration.leftOut : []
+    }
+
+    /// What a run stopped by a signal says: how far the apply went, so the operator knows the
+    /// next run finishes the work (the journal keeps the rest pending, the calls under way
+    /// running).
+    func interrupted(_ counts: ApplyProgress.Counts) -> String {
+        let summary: String
+        if dryRun {
+            summary = "interrupted: dry run, nothing changed"
+        } else if let planned = counts.planned {
+            let failed = counts.failed > 0 ? ", \(counts.failed) failed" : ""
+            summary = "interrupted: \(counts.done) of \(planned) operations done\(failed); run again to finish"
+        } else {
+            summary = "interrupted before applying anything: nothing changed"
+        }
+        guard format == .json else { return summary }
+        struct Document: Encodable { var interrupted = true; var dryRun: Bool; var planned: Int?; var done, failed: Int; var summary: String }
+        return (try? jsonString(Document(dryRun: dryRun, planned: counts.planned, done: counts.done, failed: counts.failed, summary: summary))) ?? summary
+    }
+
+    func render(_ outcome: Reconciler.Outcome, sandbox: Bool, leftOut: [AccountOperation.Provider] = []) -> String {
         let plan = outcome.plan
         if format == .json {
             struct Operation: Encodable { var provider, action, target, reason: String; var group, member: String? }
@@ -104,6 +150,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             struct Document: Encodable {
                 var sandbox: Bool
                 var dryRun: Bool
+                var leftOut: [String]
                 var operations: [Operation]
                 var orphans: [String]
                 var waitingInvitations: [Waiting]
@@ -114,7 +161,7 @@ struct ReconcileCommand: AsyncParsableCommand {
                 var failed: [String]?
             }
             let document = Document(
-                sandbox: sandbox, dryRun: dryRun,
+                sandbox: sandbox, dryRun: dryRun, leftOut: leftOut.map(\.rawValue),
                 operations: plan.operations.map { Operation(provider: $0.provider.rawValue, action: $0.action.rawValue, target: $0.target,
                                                             reason: $0.reason, group: $0.group, member: $0.member) },
                 orphans: plan.orphans.map { "\($0.provider.rawValue):\($0.account)" },
@@ -134,6 +181,9 @@ struct ReconcileCommand: AsyncParsableCommand {
         var lines: [String] = []
         let width = AccountOperation.Action.allCases.map(\.rawValue.count).max() ?? 16
         if sandbox { lines.append("sandbox: providers are fichesync's fakes; their state is kept in the database") }
+        for provider in leftOut {
+            lines.append("\(provider.rawValue): not configured, left out (set \(ProviderConfiguration.requirement(of: provider)) to include it)")
+        }
         for provider in AccountOperation.Provider.allCases {
             let operations = plan.operations.filter { $0.provider == provider }
             guard !operations.isEmpty else { continue }
@@ -165,67 +215,54 @@ struct ReconcileCommand: AsyncParsableCommand {
     }
 }
 
-/// Which providers a run talks to, from the environment; the sandbox's fakes when none.
-struct ProviderConfiguration {
-    var domain: String
-    var reconciler = Reconciler(ovh: nil, mattermost: nil, github: nil)
-    var isSandbox: Bool
+/// The providers a run talks to: those the environment configures, or the sandbox's fakes when
+/// it configures none.
+struct ReconcileProviders {
+    var configuration: ProviderConfiguration
+    var reconciler: Reconciler
+    var isSandbox: Bool { configuration.isEmpty || sandbox != nil }
     private var sandbox: FakeSandbox?
+    private var store: SandboxStore?
 
-    init(environment: [String: String]) throws {
-        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        domain = value("SECRETARIAT_DOMAIN") ?? "beta.gouv.fr"
-        let http = HTTPClient.shared
-        if let key = value("OVH_APP_KEY"), let secret = value("OVH_APP_SECRET"), let consumer = value("OVH_CONSUMER_KEY") {
-            let credentials = OVHCredentials(endpoint: value("OVH_ENDPOINT") ?? "https://eu.api.ovh.com/1.0",
-                                             applicationKey: key, applicationSecret: secret, consumerKey: consumer)
-            reconciler.ovh = OVHAccounts(client: OVHClient(http: http, credentials: credentials, domain: domain), domain: domain)
-        }
-        if let url = value("MATTERMOST_URL"), let token = value("MATTERMOST_BOT_TOKEN"), let team = value("MATTERMOST_TEAM_ID") {
-            var teams = ["community": team]
-            teams["alumni"] = value("MATTERMOST_ALUMNI_TEAM_ID")
-            reconciler.mattermost = MattermostAccounts(client: MattermostClient(http: http, credentials: .init(url: url, token: token)),
-                                                       teamIDs: teams, domain: domain)
-        }
-        if let token = value("GITHUB_ORG_ADMIN_TOKEN") ?? value("GITHUB_TOKEN"), let organization = value("GITHUB_ORGANIZATION_NAME") {
-            let credentials = GitHubCredentials(apiURL: value("GITHUB_API_URL") ?? "https://api.github.com", token: token, organization: organization)
-            reconciler.github = GitHubAccounts(client: GitHubClient(http: http, credentials: credentials), team: value("GITHUB_TEAM"))
-        }
-        isSandbox = reconciler.ovh == nil && reconciler.mattermost == nil && reconciler.github == nil
+    init(_ configuration: ProviderConfiguration) {
+        self.configuration = configuration
+        reconciler = configuration.reconciler(http: HTTPClient.shared)
     }
 
     /// Starts the fakes on loopback, as `fichesync sandbox` serves them, with the state the
     /// last sandbox run left, and talks to them through the same configuration as real
-    /// providers: their `export` lines.
-    mutating func startSandbox(restoringFrom connection: PostgresConnection, logger: Logger) async throws {
-        let sandbox = try await FakeSandbox.start(domain: domain)
-        let fakes = Dictionary(uniqueKeysWithValues: sandbox.fakes.map { ($0.name, $0.fake) })
-        let saved = try await connection.query("SELECT provider, state::text FROM sandbox_state", logger: logger)
-        for try await (provider, state) in saved.decode((String, String).self) {
-            do {
-                try fakes[provider]?.restoreState(Data(state.utf8))
-            } catch {
-                // Only the sandbox's play accounts are at stake: say so and start afresh.
-                FileHandle.standardError.write(Data("fichesync: sandbox: the saved \(provider) state was written by another fichesync version and cannot be read; the fake \(provider) starts empty\n".utf8))
+    /// providers: their `export` lines. Unless `recording` is off (a dry run changes nothing),
+    /// every change of the fakes is saved before they answer, so a killed run leaves the
+    /// sandbox as the fakes had answered it.
+    mutating func startSandbox(connection: PostgresConnection, recording: Bool, logger: Logger) async throws {
+        let store = SandboxStore(connection: connection, logger: logger)
+        // Two runs recording at once would fold each other's changes away; the second could
+        // not take the run lock anyway.
+        if recording, !(try await store.lock()) { throw AccountApplier.RunInProgress() }
+        let sandbox = try await FakeSandbox.start(domain: configuration.domain)
+        do {
+            for warning in try await store.restore(sandbox) {
+                FileHandle.standardError.write(Data("fichesync: sandbox: \(warning)\n".utf8))
             }
+            configuration = try ProviderConfiguration(environment: Dictionary(uniqueKeysWithValues: sandbox.exports.map { ($0.name, $0.value) }))
+        } catch {
+            try? await sandbox.stop()
+            if recording { try? await store.unlock() }
+            throw error
         }
-        self = try ProviderConfiguration(environment: Dictionary(uniqueKeysWithValues: sandbox.exports.map { ($0.name, $0.value) }))
-        self.isSandbox = true
+        if recording { store.record(sandbox) }
+        reconciler = configuration.reconciler(http: HTTPClient.shared)
         self.sandbox = sandbox
+        self.store = recording ? store : nil
     }
 
-    /// Saves the fakes' state (not after a dry run: it changed nothing) and stops them.
-    func stopSandbox(savingTo connection: PostgresConnection?, logger: Logger) async throws {
+    /// Stops the fakes; after a recording run, folds the changes into the saved state.
+    func stopSandbox() async throws {
         guard let sandbox else { return }
-        if let connection {
-            for (provider, fake) in sandbox.fakes {
-                let json = String(decoding: try fake.savedState(), as: UTF8.self)
-                try await connection.query("""
-                    INSERT INTO sandbox_state (provider, state) VALUES (\(provider), \(json)::jsonb)
-                    ON CONFLICT (provider) DO UPDATE SET state = excluded.state, updated_at = now()
-                    """, logger: logger)
-            }
-        }
         try await sandbox.stop()
+        guard let store else { return }
+        for (_, fake) in sandbox.fakes { try await fake.stopRecording() }
+        try await store.fold(sandbox)
+        try await store.unlock()
     }
 }

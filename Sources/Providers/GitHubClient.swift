@@ -6,6 +6,9 @@ import NIOHTTP1
 /// GitHub settings: `GITHUB_API_URL` (default `https://api.github.com`), `GITHUB_TOKEN`
 /// (or `GITHUB_ORG_ADMIN_TOKEN`), `GITHUB_ORGANIZATION_NAME`.
 public struct GitHubCredentials: Sendable {
+    /// The environment variable of `apiURL`, named in errors about it.
+    public static let apiURLVariable = "GITHUB_API_URL"
+
     public var apiURL: String
     public var token: String
     public var organization: String
@@ -50,11 +53,13 @@ public actor GitHubClient {
     let credentials: GitHubCredentials
     let policy: HTTPPolicy
     public private(set) var requestCount = 0
+    private let connectionCheck: ConnectionCheck
 
     public init(http: HTTPClient, credentials: GitHubCredentials, policy: HTTPPolicy = HTTPPolicy()) {
         self.http = http
         self.credentials = credentials
         self.policy = policy
+        connectionCheck = ConnectionCheck(provider: "github", url: self.credentials.apiURL, setting: GitHubCredentials.apiURLVariable)
     }
 
     private var org: String { credentials.organization }
@@ -133,6 +138,7 @@ public actor GitHubClient {
     }
 
     private func call(_ method: HTTPMethod, url: String, body: Data? = nil, alreadyDone: Set<Int> = []) async throws -> ([UInt8], HTTPHeaders) {
+        try await connectionCheck.beforeRequest()
         requestCount += 1
         let token = credentials.token
         let path = String(url.dropFirst(credentials.apiURL.count).prefix { $0 != "?" })

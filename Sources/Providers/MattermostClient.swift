@@ -6,6 +6,9 @@ import NIOHTTP1
 /// Mattermost settings: `MATTERMOST_URL`, `MATTERMOST_BOT_TOKEN`, `MATTERMOST_TEAM_ID` (the
 /// community team), `MATTERMOST_ALUMNI_TEAM_ID`.
 public struct MattermostCredentials: Sendable {
+    /// The environment variable of `url`, named in errors about it.
+    public static let urlVariable = "MATTERMOST_URL"
+
     /// Server base URL; the API is under `/api/v4`.
     public var url: String
     public var token: String
@@ -30,11 +33,13 @@ public actor MattermostClient {
     let policy: HTTPPolicy
     public private(set) var requestCount = 0
     static let pageSize = 200
+    private let connectionCheck: ConnectionCheck
 
     public init(http: HTTPClient, credentials: MattermostCredentials, policy: HTTPPolicy = HTTPPolicy()) {
         self.http = http
         self.credentials = credentials
         self.policy = policy
+        connectionCheck = ConnectionCheck(provider: "mattermost", url: self.credentials.url, setting: MattermostCredentials.urlVariable)
     }
 
     /// Every user, or the users of one team.
@@ -84,6 +89,7 @@ public actor MattermostClient {
     @discardableResult
     private func call(_ method: HTTPMethod, _ path: String, body: Data? = nil, alreadyDone: Set<Int> = [],
                       alreadyDoneErrors: Set<String> = []) async throws -> [UInt8] {
+        try await connectionCheck.beforeRequest()
         requestCount += 1
         let url = credentials.url + path
         let token = credentials.token

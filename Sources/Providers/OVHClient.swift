@@ -6,6 +6,9 @@ import NIOHTTP1
 
 /// OVH API credentials, from `OVH_ENDPOINT`, `OVH_APP_KEY`, `OVH_APP_SECRET`, `OVH_CONSUMER_KEY`.
 public struct OVHCredentials: Sendable {
+    /// The environment variable of `endpoint`, named in errors about it.
+    public static let endpointVariable = "OVH_ENDPOINT"
+
     /// Base URL, `https://eu.api.ovh.com/1.0` by default.
     public var endpoint: String
     public var applicationKey: String
@@ -36,6 +39,7 @@ public actor OVHClient {
     let domain: String
     let policy: HTTPPolicy
     private var clockDelta: Int?
+    private let connectionCheck: ConnectionCheck
     /// Requests sent, for the benchmark's O(pages) figure.
     public private(set) var requestCount = 0
 
@@ -44,6 +48,7 @@ public actor OVHClient {
         self.credentials = credentials
         self.domain = domain
         self.policy = policy
+        connectionCheck = ConnectionCheck(provider: "ovh", url: self.credentials.endpoint, setting: OVHCredentials.endpointVariable)
     }
 
     // MARK: Accounts
@@ -145,6 +150,7 @@ public actor OVHClient {
     /// Seconds to add to our clock to get OVH's, read once from `/auth/time` (unsigned).
     private func clockOffset() async throws -> Int {
         if let clockDelta { return clockDelta }
+        try await connectionCheck.beforeRequest()
         requestCount += 1
         let url = credentials.endpoint + "/auth/time"
         let response = try await policy.send(http, provider: "ovh", method: .GET, path: "/auth/time") {

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// A real HTTP/1.1 server on 127.0.0.1 (a free port, or `port`), answering with `handler`;
 /// or with several handlers mounted under path prefixes (`/ovh`, `/github`…), the prefix
@@ -27,22 +28,45 @@ public final class FakeHTTPServer: Sendable {
             }
             return FakeReply(status: .notFound, json: ["message": "Not found"])
         }
+        let connections = Connections()
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                connections.add(channel)
+                return channel.pipeline.configureHTTPServerPipeline().flatMap {
                     channel.pipeline.addHandler(Handler(handler: handler))
                 }
             }
-        return FakeHTTPServer(channel: try await bootstrap.bind(host: "127.0.0.1", port: port).get())
+        return FakeHTTPServer(channel: try await bootstrap.bind(host: "127.0.0.1", port: port).get(), connections: connections)
     }
 
-    private init(channel: any Channel) {
+    private let connections: Connections
+
+    private init(channel: any Channel, connections: Connections) {
         self.channel = channel
+        self.connections = connections
         port = channel.localAddress?.port ?? 0
     }
 
-    public func stop() async throws { try await channel.close() }
+    /// Stops listening and closes the open connections, as a server going down does: a
+    /// client's next request meets a refused connection, not a kept-alive one.
+    public func stop() async throws {
+        try await channel.close()
+        for connection in connections.all() { try? await connection.close() }
+    }
+
+    /// The server's open connections.
+    final class Connections: Sendable {
+        private let open = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+        func add(_ channel: any Channel) {
+            let key = ObjectIdentifier(channel)
+            open.withLock { $0[key] = channel }
+            channel.closeFuture.whenComplete { [self] _ in _ = open.withLock { $0.removeValue(forKey: key) } }
+        }
+
+        func all() -> [any Channel] { open.withLock { Array($0.values) } }
+    }
 
     final class Handler: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = HTTPServerRequestPart
@@ -73,8 +97,35 @@ public final class FakeHTTPServer: Sendable {
                                           query: query, headers: head.headers, body: body.readString(length: body.readableBytes) ?? "",
                                           base: "http://\(host)", fullURL: "http://\(host)\(head.uri)")
                 let reply = handler(request)
-                deliver(reply, version: head.version, context: context)
                 self.head = nil
+                guard let saving = reply.saving else {
+                    deliver(reply, version: head.version, context: context)
+                    return
+                }
+                // The answer leaves only once the change it reports is saved; the event loop
+                // serves other connections meanwhile.
+                let promise = context.eventLoop.makePromise(of: Void.self)
+                Task(executorPreference: SaveExecutor.shared) {
+                    do {
+                        try await saving()
+                        promise.succeed()
+                    } catch {
+                        promise.fail(error)
+                    }
+                }
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                let version = head.version
+                promise.futureResult.whenComplete { result in
+                    let (handler, context) = bound.value
+                    switch result {
+                    case .success:
+                        handler.deliver(reply, version: version, context: context)
+                    case .failure(let error):
+                        guard context.channel.isActive else { return }
+                        handler.write(FakeReply(status: .serviceUnavailable, json: ["message": "sandbox: the change could not be saved: \(error)"]),
+                                      version: version, context: context)
+                    }
+                }
             }
         }
 

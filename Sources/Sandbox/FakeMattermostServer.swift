@@ -227,3 +227,10 @@ public final class FakeMattermostServer: FakeProvider {
                                          "status_code": Int(status.code)])
     }
 }
+
+extension FakeMattermostServer.State: RecordedFakeState {
+    public static let fields: [FakeField<Self>] = [
+        .map("users", \.users), .setMap("teams", \.teams), .setMap("invitations", \.invitations),
+        .counter("requests", \.requests), .counter("unauthorized", \.unauthorized), .value("repeatedInvitations", \.repeatedInvitations),
+    ]
+}

@@ -340,3 +340,11 @@ public final class FakeOVHServer: FakeProvider {
                                              "domain": domain, "id": String(s.lastID), "type": "forward"])
     }
 }
+
+extension FakeOVHServer.State: RecordedFakeState {
+    public static let fields: [FakeField<Self>] = [
+        .map("accounts", \.accounts), .map("descriptions", \.descriptions), .setMap("mailingLists", \.mailingLists),
+        .map("mailingListSettings", \.mailingListSettings), .map("redirections", \.redirections), .value("lastID", \.lastID),
+        .counter("requests", \.requests), .counter("badSignatures", \.badSignatures), .value("duplicateCreations", \.duplicateCreations),
+    ]
+}

@@ -2,8 +2,10 @@ import Foundation
 import Synchronization
 
 /// A fake's state behind a lock: a reference, so the protocol below can hand it out.
-public final class FakeState<Value: Sendable & Codable>: Sendable {
+public final class FakeState<Value: RecordedFakeState>: Sendable {
     private let mutex: Mutex<Value>
+    /// Set while the fake's changes are saved as they happen (the sandbox of `reconcile`).
+    let recorder = Mutex<FakeStateRecorder<Value>?>(nil)
 
     init(_ value: Value) { mutex = Mutex(value) }
 
@@ -21,7 +23,7 @@ public final class FakeListener: Sendable {
 /// What the three fakes share: their state (saved as JSON between sandbox runs) and the
 /// server they may run on.
 public protocol FakeProvider: AnyObject, Sendable {
-    associatedtype State: Sendable & Codable
+    associatedtype State: RecordedFakeState
     var state: FakeState<State> { get }
     var listener: FakeListener { get }
     /// The faults it injects (none by default).
@@ -49,6 +51,40 @@ extension FakeProvider {
         state.withLock { $0 = restored }
     }
 
+    /// From now on, every change of the fake goes to `sink` before the answer that follows it
+    /// leaves (`answer`): what a killed process had answered is saved.
+    public func record(to sink: @escaping FakeStateSink) {
+        let state = self.state
+        let recorder = FakeStateRecorder(saved: snapshot, current: { state.withLock { $0 } }, sink: sink)
+        state.recorder.withLock { $0 = recorder }
+    }
+
+    /// Stops recording, once the changes made so far are saved.
+    public func stopRecording() async throws {
+        let recorder = state.recorder.withLock { recorder in
+            defer { recorder = nil }
+            return recorder
+        }
+        try await recorder?.durable()
+    }
+
+    /// Applies changes saved since the state was (`restoreState`), in order.
+    public func replay(_ changes: [FakeStateChange]) throws {
+        var replayed = snapshot
+        try replayed.apply(changes)
+        state.withLock { $0 = replayed }
+    }
+
+    /// The fake's answer as its servers send it: `handle`, then, when its changes are
+    /// recorded, a wait for them to be saved before the answer leaves.
+    public func answer(_ request: FakeRequest) -> FakeReply {
+        var reply = handle(request)
+        if let recorder = state.recorder.withLock({ $0 }) {
+            reply.saving = { try await recorder.durable() }
+        }
+        return reply
+    }
+
     public func setFaults(_ new: Faults) { faults.set(new) }
 
     /// The faults injected so far.
@@ -59,7 +95,7 @@ extension FakeProvider {
 
     /// Starts a server of its own on a free loopback port.
     func serve() async throws {
-        let server = try await FakeHTTPServer.start { [self] in self.handle($0) }
+        let server = try await FakeHTTPServer.start { [self] in self.answer($0) }
         listener.server.withLock { $0 = server }
     }
 

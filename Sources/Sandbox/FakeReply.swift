@@ -20,6 +20,9 @@ public struct FakeReply: Sendable {
     public var body: Data
     public var headers: [(String, String)]
     public var delivery: Delivery = .now
+    /// Waited for before the reply is delivered: the fake's changes being saved (when they
+    /// are recorded). If it fails, the client gets a 503 saying so instead of the reply.
+    public var saving: (@Sendable () async throws -> Void)?
 
     public init(status: HTTPResponseStatus, json: Any, headers: [(String, String)] = []) {
         self.status = status

@@ -17,7 +17,7 @@ public struct FakeSandbox: Sendable {
         let mattermost = FakeMattermostServer.unstarted(faults: Faults())
         let github = FakeGitHubServer.unstarted(faults: Faults(), teams: ["community"], everyLoginExists: true)
         let server = try await FakeHTTPServer.start(port: port, mounts: [
-            "/ovh": { ovh.handle($0) }, "/github": { github.handle($0) }, "/mattermost": { mattermost.handle($0) },
+            "/ovh": { ovh.answer($0) }, "/github": { github.answer($0) }, "/mattermost": { mattermost.answer($0) },
         ])
         return FakeSandbox(ovh: ovh, mattermost: mattermost, github: github, server: server, domain: domain)
     }

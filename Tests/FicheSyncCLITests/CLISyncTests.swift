@@ -107,8 +107,8 @@ extension CLISyncTests {
     /// state kept in the database) shows a real plan, converges, and a second run plans nothing.
     @Test func reconcileConvergesInTheSandbox() throws {
         let home = try TemporaryDirectory()
-        var environment: [String: String?] = ["DATABASE_URL": nil]
-        for name in ["OVH_APP_KEY", "MATTERMOST_URL", "GITHUB_TOKEN", "GITHUB_ORG_ADMIN_TOKEN"] { environment[name] = nil }
+        // No provider variable (assigning nil to a `[String: String?]` would only drop the key).
+        let environment = ReconcileConfigurationTests.environment()
         #expect(try CLI.run(["sync", Package.fixtures], home: home, environment: environment).status == 0)
 
         let dry = try CLI.run(["reconcile", "--dry-run", "--format", "json"], home: home, environment: environment)

@@ -24,6 +24,9 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, output.sub("stdout"), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, output.sub("stderr"), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // Nothing else of this process goes to the child: an inherited listening socket would
+        // keep a test server's port open (accepting, never answering) after the test stopped it.
+        try Self.closeFrom(3, &actions)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
@@ -31,6 +34,16 @@ public final class ChildProcess: @unchecked Sendable {
         let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
         guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
         self.pid = pid
+    }
+
+    /// `posix_spawn_file_actions_addclosefrom_np` (glibc ≥ 2.34), which Swift's Glibc module
+    /// does not declare: found at run time.
+    private static func closeFrom(_ descriptor: Int32, _ actions: inout posix_spawn_file_actions_t) throws {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { throw POSIXError(.ENOSYS) }
+        let closeFrom = unsafeBitCast(symbol, to: CloseFrom.self)
+        let result = closeFrom(&actions, descriptor)
+        guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL) }
     }
 
     /// The exit status once the child has ended (128 + signal when killed), else nil.

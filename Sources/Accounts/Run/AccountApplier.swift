@@ -20,6 +20,7 @@ public struct AccountApplier: Sendable {
     }
 
     public struct RunInProgress: Error, Sendable, CustomStringConvertible {
+        public init() {}
         public var description: String { "another reconcile run is in progress; nothing was applied" }
     }
 
@@ -33,6 +34,8 @@ public struct AccountApplier: Sendable {
     /// few at a time, which a first convergence of thousands of accounts needs.
     public var concurrency = Self.defaultConcurrency
     public static let defaultConcurrency: [AccountOperation.Provider: Int] = [.ovh: 4, .mattermost: 4, .github: 1]
+    /// Counts what is done as it is done, for a report if the run is interrupted.
+    public var progress: ApplyProgress?
 
     public init(journal: OperationJournal, perform: @escaping @Sendable (OperationJournal.Entry) async throws -> Void) {
         self.journal = journal
@@ -47,6 +50,7 @@ public struct AccountApplier: Sendable {
             try await journal.resumeInterrupted()
             try await journal.record(plan, scope: scope)
             try await journal.requeueFailed(scope: scope)
+            progress?.started(planned: try await journal.pendingCount())
             var report = Report()
             while true {
                 let next = try await journal.pending(limit: 64)
@@ -108,10 +112,12 @@ public struct AccountApplier: Sendable {
             if Task.isCancelled { throw error }
             try await journal.fail(entry, error: String(describing: error))
             AccountMetrics.operation(entry.operation, result: "failed")
+            progress?.finished(succeeded: false)
             return false
         }
         try await journal.succeed(entry)
         AccountMetrics.operation(entry.operation, result: "done")
+        progress?.finished(succeeded: true)
         return true
     }
 }

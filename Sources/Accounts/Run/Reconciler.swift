@@ -10,6 +10,8 @@ public struct Reconciler: Sendable {
     public var github: GitHubAccounts?
     /// Operations at once per provider (`AccountApplier.concurrency`).
     public var concurrency = AccountApplier.defaultConcurrency
+    /// Where the apply counts what it has done (`AccountApplier.progress`).
+    public var progress: ApplyProgress?
 
     public init(ovh: OVHAccounts?, mattermost: MattermostAccounts?, github: GitHubAccounts?) {
         self.ovh = ovh
@@ -132,6 +134,7 @@ public struct Reconciler: Sendable {
             }
         }
         applier.concurrency = concurrency
+        applier.progress = progress
         let report = try await applier.apply(plan, scope: scope)
         return Outcome(plan: plan, report: report)
     }

@@ -95,6 +95,14 @@ public struct OperationJournal: Sendable {
         try await entries(status: "pending", limit: limit)
     }
 
+    /// How many operations wait to be taken: what a run sets out to apply once it has
+    /// recorded its plan and requeued earlier failures.
+    public func pendingCount() async throws -> Int {
+        let rows = try await connection.query("SELECT count(*)::int FROM account_operations WHERE status = 'pending'", logger: logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+
     /// Takes one operation to execute now: marked running, its attempt counted. `nil` when
     /// another run took it first. Only what is really under way is "running", so a run
     /// killed mid-apply leaves behind exactly the calls it had in flight.

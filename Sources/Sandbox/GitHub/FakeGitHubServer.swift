@@ -204,3 +204,12 @@ public final class FakeGitHubServer: FakeProvider {
         return s.users[login] != nil
     }
 }
+
+extension FakeGitHubServer.State: RecordedFakeState {
+    public static let fields: [FakeField<Self>] = [
+        .map("users", \.users), .map("members", \.members), .map("invitations", \.invitations),
+        .map("invitationTimes", \.invitationTimes), .value("failedInvitations", \.failedInvitations), .setMap("teams", \.teams),
+        .counter("requests", \.requests), .value("repeatedInvitations", \.repeatedInvitations),
+        .value("invitationsSent", \.invitationsSent), .value("lastInvitationID", \.lastInvitationID),
+    ]
+}
