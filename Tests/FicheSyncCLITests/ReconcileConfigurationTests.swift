@@ -47,7 +47,7 @@ import Glibc
     }
 
     /// The case: two of OVH's three keys used to fall back to the sandbox, exit 0.
-    @Test func partlyConfiguredProvidersAreErrors() throws {
+    @Test func partlyConfiguredProvidersAreErrors() async throws {
         let cases: [([String: String], String)] = [
             (["OVH_APP_KEY": "k", "OVH_APP_SECRET": "s"],
              "fichesync: error: OVH is partly configured: OVH_CONSUMER_KEY is missing (set it, or unset OVH_APP_KEY and OVH_APP_SECRET to leave OVH out)"),
@@ -59,7 +59,9 @@ import Glibc
         let home = try TemporaryDirectory()
         for (variables, message) in cases {
             for arguments in [["reconcile", "--dry-run"], ["reconcile"]] {
-                let run = try CLI.run(arguments, home: home, environment: Self.environment(variables))
+                // ChildProcess, not CLI.run: Foundation's Process once never saw this child exit.
+                let child = try ChildProcess(arguments, home: home, environment: Self.environment(variables))
+                let run = CLI.Run(status: try await child.wait(), stdout: child.stdout, stderr: child.stderr)
                 run.expectOneErrorLine(containing: message)
                 #expect(run.stderr == message + "\n")
             }
