@@ -103,7 +103,8 @@ import Sandbox
             try await client.createAccount("jeanne.dupont", password: "Secret-password-1", description: "")
             answered.withLock { $0 = true }
         }
-        let deadline = ContinuousClock.now + .seconds(10)
+        // Generous: the suite's synchronous CLI tests can hold both of the pool's threads for seconds.
+        let deadline = ContinuousClock.now + .seconds(60)
         while received.all.isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         #expect(received.all.contains { $0.field == "accounts" && $0.key == "jeanne.dupont" })
         try await Task.sleep(for: .milliseconds(300))
