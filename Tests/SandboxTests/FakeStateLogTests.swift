@@ -126,7 +126,8 @@ import Sandbox
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(mattermost.token)")
         request.body = .bytes(ByteBuffer(string: "[\"jeanne.dupont@beta.gouv.fr\"]"))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        // Generous, as above: the save is attempted on the concurrency pool.
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         #expect(response.status == .serviceUnavailable)
         let body = String(buffer: try await response.body.collect(upTo: 1 << 16))
         #expect(body.contains("sandbox: the change could not be saved"), "\(body)")
