@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "fichesync", targets: ["FicheSyncCLI"]),
         .library(name: "FicheSync", targets: ["FicheSync"]),
         .library(name: "Accounts", targets: ["Accounts"]),
+        .library(name: "PRBot", targets: ["PRBot"]),
         .executable(name: "fichesync-bench", targets: ["FicheSyncBenchmarks"]),
         .executable(name: "fichesync-floor", targets: ["FicheSyncFloor"]),
     ],
@@ -84,6 +85,14 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
+        // The PR bot: submissions, fiches rendered with libyaml's emitter, in-place changes to
+        // existing fiches, and the fork workflow. Its core is pure; GitHub sits at the edge.
+        .target(
+            name: "PRBot",
+            dependencies: [
+                "FicheSync", "CYAML",
+            ]
+        ),
         .executableTarget(
             name: "FicheSyncCLI",
             dependencies: [
@@ -151,6 +160,10 @@ let package = Package(
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
+        ),
+        .testTarget(
+            name: "PRBotTests",
+            dependencies: ["PRBot", "FicheSync", "TestKit"]
         ),
         .testTarget(
             name: "SandboxTests",

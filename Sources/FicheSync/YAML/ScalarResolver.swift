@@ -2,8 +2,8 @@
 /// read the real fiches: `2023-01-15` is a date, `no`/`on` are booleans, `"1234"` (quoted)
 /// stays text. Hand-written matchers rather than regular expressions: this runs for every
 /// scalar of every fiche.
-enum ScalarResolver {
-    static func resolve(plain text: String) -> ScalarValue {
+public enum ScalarResolver {
+    public static func resolve(plain text: String) -> ScalarValue {
         guard let first = text.utf8.first else { return .null }
         switch first {
         case UInt8(ascii: "~"):
