@@ -72,3 +72,37 @@ import Testing
         #expect(catalog.authors.contains { $0.id == "lea.martin" })
     }
 }
+
+/// The content repository reads fiches with PyYAML: every rendered hostile text must read back
+/// there too, not only in fichesync's own parser.
+@Suite struct PyYAMLReadBackTests {
+    @Test func pyYAMLReadsEveryRenderedTextBack() async throws {
+        let folder = try TemporaryDirectory()
+        var expected: [String: String] = [:]
+        for (index, text) in ScalarWriterTests.hostile.enumerated() where !text.unicodeScalars.contains(where: MemberSubmission.isForbidden) {
+            let fiche = NewAuthorFiche(id: "a.b", fullname: text, role: text, domaine: .autre, github: text, link: text, competences: [text],
+                                       missions: [NewMission(start: FicheDate(year: 2026, month: 1, day: 1)!, end: FicheDate(year: 2027, month: 1, day: 1)!,
+                                                             status: .admin, employer: text, startups: [text])])
+            try Data(try AuthorFicheRenderer.render(fiche).utf8).write(to: URL(fileURLWithPath: folder.sub("\(index).md")))
+            expected["\(index).md"] = text
+        }
+        let script = Package.root.appendingPathComponent("scripts/official-clients/read_front_matter.py").path
+        let child = try ChildProcess(executable: "/usr/bin/env", ["python3", script, folder.path])
+        let status = try await child.wait()
+        try #require(status == 0, "python3 with PyYAML (scripts/official-clients/requirements.txt): \(child.stderr)")
+        let read = try #require(try JSONSerialization.jsonObject(with: Data(child.stdout.utf8)) as? [String: [String: Any]])
+        #expect(read.count == expected.count)
+        for (file, text) in expected {
+            let fields = try #require(read[file])
+            for key in ["fullname", "role", "github", "link"] {
+                #expect(fields[key] as? String == text, "\(key) of \(text.debugDescription): \(String(describing: fields[key]))")
+            }
+            #expect(fields["competences"] as? [String] == [text])
+            let mission = (fields["missions"] as? [[String: Any]])?.first
+            #expect(mission?["employer"] as? String == text)
+            #expect(mission?["startups"] as? [String] == [text])
+            #expect(mission?["end"] as? String == "2027-01-01", "a date, unquoted")
+            #expect(Set(fields.keys) == ["fullname", "role", "domaine", "github", "link", "competences", "missions"])
+        }
+    }
+}

@@ -3,7 +3,7 @@ import Foundation
 import Glibc
 #endif
 
-/// The `fichesync` binary started as a child process that an async test can watch and kill.
+/// The `fichesync` binary (or another program) started as a child process that an async test can watch and kill.
 ///
 /// Not `CLI.run`: that blocks its thread until the child exits, and Foundation's `Process`
 /// wait hangs inside Swift concurrency here. This one spawns with `posix_spawn` and polls
@@ -13,11 +13,15 @@ public final class ChildProcess: @unchecked Sendable {
     private let output: TemporaryDirectory
 
     /// Starts `fichesync arguments` with `environment` added to (or, for nil, removed from) this process's.
-    public init(_ arguments: [String], home: TemporaryDirectory, environment: [String: String?]) throws {
+    public convenience init(_ arguments: [String], home: TemporaryDirectory, environment: [String: String?]) throws {
+        try self.init(executable: try CLI.executable().path, arguments, environment: environment.merging(["FICHESYNC_HOME": home.path]) { _, new in new })
+    }
+
+    /// Starts another program (`/usr/bin/env` finds one on the PATH).
+    public init(executable: String, _ arguments: [String], environment: [String: String?] = [:]) throws {
         output = try TemporaryDirectory()
-        var variables = ProcessInfo.processInfo.environment.merging(["FICHESYNC_HOME": home.path]) { _, new in new }
+        var variables = ProcessInfo.processInfo.environment
         for (name, value) in environment { variables[name] = value }
-        let executable = try CLI.executable().path
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

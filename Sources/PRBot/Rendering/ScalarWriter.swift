@@ -37,13 +37,15 @@ public enum ScalarWriter {
 
     /// Whether a plain scalar with this text reads back as this text, in YAML 1.1 (Jekyll,
     /// PyYAML) and in YAML 1.2's core schema (js-yaml): anything that looks like a number,
-    /// a date, a boolean (`y`/`n` included, which some YAML 1.1 readers take) or null is not.
+    /// a date, a boolean (`y`/`n` included, which some YAML 1.1 readers take), null, or one of
+    /// YAML 1.1's special keys is not.
     static func readsBackPlain(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first else { return false }
         guard ScalarResolver.resolve(plain: text) == .string(text) else { return false }
         if "0123456789+-.".unicodeScalars.contains(first) { return false }
         switch text.lowercased() {
-        case "y", "n", "~", "null", ".nan", ".inf", "-.inf", "+.inf": return false
+        // `=` and `<<` are YAML 1.1's value and merge types: PyYAML refuses or merges them.
+        case "y", "n", "~", "null", ".nan", ".inf", "-.inf", "+.inf", "=", "<<": return false
         default: return true
         }
     }
