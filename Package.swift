@@ -91,6 +91,7 @@ let package = Package(
             name: "PRBot",
             dependencies: [
                 "FicheSync", "CYAML",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(

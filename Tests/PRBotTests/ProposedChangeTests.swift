@@ -206,3 +206,36 @@ let newEnd = FicheDate(year: 2027, month: 12, day: 31)!
         #expect(extended > 3_000)
     }
 }
+
+@Suite struct UnifiedDiffTests {
+    @Test func anExtensionIsOneHunkOfOneLine() throws {
+        let before = try fixture("anatole.garrigue")
+        let after = try ProposedChange(lastMissionEnd: newEnd).apply(to: before, id: "anatole.garrigue")
+        #expect(UnifiedDiff.of(before, after, path: "content/_authors/anatole.garrigue.md") == """
+        --- a/content/_authors/anatole.garrigue.md
+        +++ b/content/_authors/anatole.garrigue.md
+        @@ -16,7 +16,7 @@
+               - auxAJ
+               - e-inspé
+           - start: 2023-03-12
+        -    end: 2023-12-18
+        +    end: 2027-12-31
+             status: service
+             employer: Fabrique Nord-Est
+             startups:
+
+        """)
+    }
+
+    @Test func farApartChangesAreTwoHunksAndAMissingFinalBreakIsSaid() {
+        let old = Array((1...20).map { "l\($0)" }.joined(separator: "\n").utf8)
+        var lines = (1...20).map { "l\($0)" }
+        lines[1] = "L2"
+        lines[19] = "L20"
+        let diff = UnifiedDiff.of(old, Array(lines.joined(separator: "\n").utf8), path: "f")
+        #expect(diff.components(separatedBy: "@@ -").count == 3)
+        #expect(diff.contains("@@ -1,5 +1,5 @@\n l1\n-l2\n+L2\n l3\n"))
+        #expect(diff.hasSuffix("-l20\n\\ No newline at end of file\n+L20\n\\ No newline at end of file\n"))
+        #expect(UnifiedDiff.of(old, old, path: "f") == "")
+    }
+}
