@@ -92,6 +92,8 @@ let package = Package(
             dependencies: [
                 "FicheSync", "CYAML",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .executableTarget(

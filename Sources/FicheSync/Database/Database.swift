@@ -15,7 +15,7 @@ public final class Database: Sendable {
     private let running: Task<Void, Never>
     public let settings: DatabaseSettings
     let embedded: EmbeddedPostgres?
-    let logger: Logger
+    public let logger: Logger
 
     private init(client: PostgresClient, settings: DatabaseSettings, embedded: EmbeddedPostgres?, logger: Logger) {
         self.client = client

@@ -43,6 +43,8 @@ public struct FicheSyncSettings: Sendable {
         Setting(variable: "GITHUB_ORGANIZATION_NAME", summary: "GitHub organisation", isSecret: false, defaultValue: nil),
         Setting(variable: "GITHUB_API_URL", summary: "GitHub API base URL", isSecret: false, defaultValue: "https://api.github.com"),
         Setting(variable: "GITHUB_TEAM", summary: "GitHub team every active member joins", isSecret: false, defaultValue: nil),
+        Setting(variable: "GITHUB_REPOSITORY", summary: "the content repository pull requests go to (owner/name)", isSecret: false, defaultValue: "betagouv/beta.gouv.fr"),
+        Setting(variable: "GITHUB_FORK", summary: "the bot's fork its branches are written to (owner/name)", isSecret: false, defaultValue: nil),
     ]
 
     /// Values found in the environment, by variable (empty values count as unset).
@@ -81,6 +83,8 @@ public struct FicheSyncSettings: Sendable {
         Set((found["FICHESYNC_PROTECTED_ACCOUNTS"] ?? "").split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty })
     }
     public var githubTeam: String? { found["GITHUB_TEAM"] }
+    public var githubRepository: String { value("GITHUB_REPOSITORY") ?? "betagouv/beta.gouv.fr" }
+    public var githubFork: String? { found["GITHUB_FORK"] }
 
     /// Every setting with the value in effect and where it came from. Secrets show as
     /// `<secret>` (a `DATABASE_URL` keeps its host and database, its password masked).

@@ -134,7 +134,7 @@ extension MemberSubmission {
         return CheckedSubmission(fiche: fiche, referent: referent, email: email)
     }
 
-    private static func check(_ item: Mission, _ field: String, catalog: SubmissionCatalog, today: FicheDate,
+    static func check(_ item: Mission, _ field: String, catalog: SubmissionCatalog, today: FicheDate,
                               _ problems: inout [SubmissionProblem]) -> NewMission? {
         func problem(_ key: String, _ message: String) { problems.append(SubmissionProblem("\(field).\(key)", message)) }
         let start = date(item.start, "\(field).start", &problems)
