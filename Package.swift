@@ -128,10 +128,11 @@ let package = Package(
         .target(
             name: "TestKit",
             dependencies: [
-                "FicheSync",
+                "FicheSync", "Providers",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/TestKit"

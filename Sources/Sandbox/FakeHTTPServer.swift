@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Providers
 import Synchronization
 
 /// A real HTTP/1.1 server on 127.0.0.1 (a free port, or `port`), answering with `handler`;
@@ -139,8 +140,7 @@ public final class FakeHTTPServer: Sendable {
                 context.close(promise: nil)
             case .late(let delay):
                 let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-                let (seconds, attoseconds) = delay.components
-                context.eventLoop.scheduleTask(in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) {
+                context.eventLoop.scheduleTask(in: .nanoseconds(delay.nanoseconds)) {
                     let (handler, context) = bound.value
                     // The client may have given up (its timeout) and closed the connection.
                     guard context.channel.isActive else { return }

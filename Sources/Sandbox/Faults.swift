@@ -5,7 +5,10 @@ import Synchronization
 ///
 /// - before any work (a failed request changes nothing): a 500 with probability
 ///   `failureRate` (drawn from `seed`), a 429 with `Retry-After` every `rateLimitEvery`
-///   requests, the connection closed without an answer every `dropBeforeEvery` requests;
+///   requests, a 503 with `Retry-After` (maintenance: the server says it did not take the
+///   request) every `unavailableEvery` requests, the connection closed without an answer
+///   once the request was read every `dropBeforeEvery` requests (the client cannot tell it
+///   from a drop after the work);
 /// - after the work: every `dropAfterEvery`-th change is done and then its connection closed
 ///   without an answer (the answer is lost, the state changed: a retry meets "already
 ///   exists"); every `alreadyExistsEvery`-th creation is done and answered with the provider's
@@ -16,6 +19,7 @@ import Synchronization
 public struct Faults: Sendable {
     public var failureRate: Double
     public var rateLimitEvery: Int
+    public var unavailableEvery: Int
     public var slowEvery: Int
     public var delay: Duration
     public var dropBeforeEvery: Int
@@ -23,10 +27,12 @@ public struct Faults: Sendable {
     public var alreadyExistsEvery: Int
     public var seed: UInt64
 
-    public init(failureRate: Double = 0, rateLimitEvery: Int = 0, slowEvery: Int = 0, delay: Duration = .milliseconds(200),
-                dropBeforeEvery: Int = 0, dropAfterEvery: Int = 0, alreadyExistsEvery: Int = 0, seed: UInt64 = 42) {
+    public init(failureRate: Double = 0, rateLimitEvery: Int = 0, unavailableEvery: Int = 0, slowEvery: Int = 0,
+                delay: Duration = .milliseconds(200), dropBeforeEvery: Int = 0, dropAfterEvery: Int = 0, alreadyExistsEvery: Int = 0,
+                seed: UInt64 = 42) {
         self.failureRate = failureRate
         self.rateLimitEvery = rateLimitEvery
+        self.unavailableEvery = unavailableEvery
         self.slowEvery = slowEvery
         self.delay = delay
         self.dropBeforeEvery = dropBeforeEvery
@@ -40,6 +46,7 @@ public struct Faults: Sendable {
 public struct FaultCounts: Sendable, Equatable {
     public var serverErrors = 0
     public var rateLimits = 0
+    public var unavailable = 0
     public var slow = 0
     public var droppedBefore = 0
     public var droppedAfter = 0
@@ -73,7 +80,7 @@ public final class FaultInjector: Sendable {
         return (count + Int(seed % UInt64(every))) % every == 0
     }
 
-    /// Before the work: the reply that replaces it (a 429, a 500, a dropped connection), or nil.
+    /// Before the work: the reply that replaces it (a 429, a 503, a 500, a dropped connection), or nil.
     func next() -> FakeReply? {
         state.withLock { s in
             s.requests += 1
@@ -81,6 +88,10 @@ public final class FaultInjector: Sendable {
             if s.faults.rateLimitEvery > 0 && s.requests % s.faults.rateLimitEvery == 0 {
                 s.counts.rateLimits += 1
                 return FakeReply(status: .tooManyRequests, json: ["message": "Too many requests"], headers: [("Retry-After", "0.05")])
+            }
+            if Self.hits(s.requests, every: s.faults.unavailableEvery, seed: s.faults.seed) {
+                s.counts.unavailable += 1
+                return FakeReply(status: .serviceUnavailable, json: ["message": "Service unavailable"], headers: [("Retry-After", "0.05")])
             }
             if Double((s.rng >> 11) % 10_000) / 10_000 < s.faults.failureRate {
                 s.counts.serverErrors += 1

@@ -79,11 +79,46 @@ import Sandbox
         let server = try await FakeMattermostServer.start()
         for n in 0..<450 { server.addUser(username: "user.\(CorpusGenerator.letters(n))", email: "u\(n)@x.fr", teams: [server.communityTeamID]) }
         let client = MattermostClient(http: .shared, credentials: server.credentials)
+        let before = TestMetricsSystem.providerRequests(to: server.url)
         #expect(try await client.users().count == 450)
         #expect(try await client.users(inTeam: server.communityTeamID).count == 450)
-        #expect(await client.requestCount == 6)
+        #expect(TestMetricsSystem.providerRequests(to: server.url) - before == 6)
         let wrong = MattermostClient(http: .shared, credentials: MattermostCredentials(url: server.url, token: "nope"))
         await #expect(throws: ProviderError.self) { _ = try await wrong.users() }
+        try await server.stop()
+    }
+
+    /// Every invitation's answer is lost after it was sent: not sent again (a second email),
+    /// but counted as sent — the journal entry done, saying its outcome was unknown — so the
+    /// next run sends none either.
+    @Test func invitationWhoseAnswerIsLostIsCountedAsSent() async throws {
+        let server = try await FakeMattermostServer.start(faults: Faults(dropAfterEvery: 1))
+        let members = try ReconcileOVHTests.members()
+        let today = ReconcileOVHTests.today
+        let active = Set(members.filter { $0.endDate.map { $0 >= today } == true }.map { "\($0.id)@beta.gouv.fr" })
+        try await TestDatabase.with { databases async throws in
+            let journal = OperationJournal(connection: databases[0].connection, logger: TestDatabase.logger)
+            let (plan, report) = try await Self.run(server, journal, members: members, today: today)
+            #expect(plan.operations.filter { $0.action == .invite }.count == active.count)
+            #expect(report.failed.isEmpty, "\(report.failed)")
+            #expect(server.injectedFaults.droppedAfter == active.count)
+            #expect(server.snapshot.invitations[server.communityTeamID] == active)
+            #expect(server.snapshot.repeatedInvitations == 0)
+            let rows = try await databases[0].connection.query("""
+                SELECT status, coalesce(last_error, '') FROM account_operations WHERE action = 'invite'
+                """, logger: TestDatabase.logger)
+            var notes: [String] = []
+            for try await (status, note) in rows.decode((String, String).self) {
+                #expect(status == "done")
+                notes.append(note)
+            }
+            #expect(notes.count == active.count)
+            #expect(notes.allSatisfy { $0.contains("outcome unknown") }, "\(notes)")
+
+            server.setFaults(Faults())
+            #expect(try await Self.run(server, journal, members: members, today: today).0.operations.isEmpty)
+            #expect(server.snapshot.repeatedInvitations == 0)
+        }
         try await server.stop()
     }
 }

@@ -17,12 +17,7 @@ import Sandbox
         try CatalogReader.read(directory: Package.fixtures).0.authors.map(MemberRecord.init(author:))
     }
 
-    static var fastPolicy: HTTPPolicy {
-        var policy = HTTPPolicy()
-        policy.baseDelay = .milliseconds(2)
-        policy.maxDelay = .milliseconds(20)
-        return policy
-    }
+    static let fastPolicy = HTTPPolicy.fastRetries()
 
     /// One reconcile run for OVH: list, plan, apply.
     static func run(_ accounts: OVHAccounts, _ journal: OperationJournal, members: [MemberRecord],

@@ -21,11 +21,12 @@ import Sandbox
     static func run(_ server: FakeOVHServer, _ journal: OperationJournal, _ member: MemberRecord, today: FicheDate,
                     maxDeletions: Int? = nil) async throws -> (AccountPlan, Int) {
         let client = OVHClient(http: .shared, credentials: server.credentials, domain: "beta.gouv.fr", policy: ReconcileOVHTests.fastPolicy)
+        let before = TestMetricsSystem.providerRequests(to: server.endpoint)
         let outcome = try await Reconciler(ovh: OVHAccounts(client: client, domain: "beta.gouv.fr"), mattermost: nil, github: nil)
             .run(members: [member], settings: AccountSettings(domain: "beta.gouv.fr", maxDeletions: maxDeletions), today: today,
                  journal: journal, dryRun: false)
         #expect(outcome.report?.failed.isEmpty == true, "\(outcome.report?.failed ?? [])")
-        return (outcome.plan, await client.requestCount)
+        return (outcome.plan, Int(TestMetricsSystem.providerRequests(to: server.endpoint) - before))
     }
 
     static func redirections(_ server: FakeOVHServer) -> [String] {

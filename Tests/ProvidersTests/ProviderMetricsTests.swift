@@ -23,15 +23,18 @@ import Sandbox
         let provider = "metrics-test-\(UUID().uuidString.prefix(8))"
         var policy = HTTPPolicy()
         policy.baseDelay = .milliseconds(1)
-        let response = try await policy.send(HTTPClient.shared, provider: provider, method: .GET, path: "/x") {
-            HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/x")
-        }
+        let transport = ProviderTransport(provider: provider, baseURL: "http://127.0.0.1:\(server.port)", setting: "TEST_URL", http: .shared,
+                                          policy: policy, authenticator: BearerAuthenticator(StaticToken("t")), errorBody: GitHubErrorBody.self)
+        let answer = try await transport.send(ProviderRoute(.GET, "/x"), as: [String: Bool].self)
         try await server.stop()
-        #expect(response.status == 200)
-        let failed = try metrics.expectCounter(ProviderMetrics.requests, [("provider", provider), ("method", "GET"), ("status", "500")])
-        let succeeded = try metrics.expectCounter(ProviderMetrics.requests, [("provider", provider), ("method", "GET"), ("status", "200")])
-        #expect(failed.totalValue == 1)
-        #expect(succeeded.totalValue == 1)
-        #expect(try metrics.expectTimer(ProviderMetrics.duration, [("provider", provider)]).values.count == 2)
+        #expect(answer.value == ["ok": true])
+        let endpoint = ("endpoint", "127.0.0.1:\(server.port)")
+        func requests(_ status: String) -> Int64 {
+            metrics.counterTotal(label: ProviderMetrics.requests, dimensions: [("provider", provider), endpoint, ("method", "GET"), ("status", status)])
+        }
+        #expect(requests("500") == 1)
+        #expect(requests("200") == 1)
+        #expect(TestMetricsSystem.providerRequests(to: transport.baseURL) == 2)
+        #expect(try metrics.expectTimer(ProviderMetrics.duration, [("provider", provider), endpoint]).values.count == 2)
     }
 }

@@ -65,13 +65,13 @@ public struct GitHubAccounts: Sendable {
             return Outcome(identity: identity, invitationPending: membership.state == "pending")
         case .cancelInvitation:
             guard let id = op.group.flatMap({ Int($0) }) else {
-                throw ProviderError(provider: "github", method: "-", path: "-", status: nil, message: "no invitation id in \(op.idempotencyKey)")
+                throw ProviderError(.invalidRequest, provider: "github", method: "-", path: "-", status: nil, message: "no invitation id in \(op.idempotencyKey)")
             }
             try await client.cancelInvitation(id)
         case .remove: try await client.removeMembership(op.target)
         case .addToTeam: try await client.addToTeam(op.target, team: op.group ?? team ?? "")
         default:
-            throw ProviderError(provider: "github", method: "-", path: "-", status: nil, message: "GitHub has no \(op.action.rawValue)")
+            throw ProviderError(.invalidRequest, provider: "github", method: "-", path: "-", status: nil, message: "GitHub has no \(op.action.rawValue)")
         }
         return Outcome()
     }

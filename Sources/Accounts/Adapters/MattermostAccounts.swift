@@ -56,11 +56,11 @@ public struct MattermostAccounts: Sendable {
                 try await client.removeFromTeam(userID: user, team: team)
             }
         default:
-            throw ProviderError(provider: "mattermost", method: "-", path: "-", status: nil, message: "Mattermost has no \(op.action.rawValue)")
+            throw ProviderError(.invalidRequest, provider: "mattermost", method: "-", path: "-", status: nil, message: "Mattermost has no \(op.action.rawValue)")
         }
     }
 
     private func missing(_ what: String) -> ProviderError {
-        ProviderError(provider: "mattermost", method: "-", path: "-", status: nil, message: "unknown \(what)")
+        ProviderError(.invalidRequest, provider: "mattermost", method: "-", path: "-", status: nil, message: "unknown \(what)")
     }
 }

@@ -75,7 +75,7 @@ public struct OVHAccounts: Sendable {
         case .unsubscribe:
             try await client.unsubscribe(op.target, from: op.group ?? "")
         default:
-            throw ProviderError(provider: "ovh", method: "-", path: "-", status: nil, message: "OVH has no \(op.action.rawValue)")
+            throw ProviderError(.invalidRequest, provider: "ovh", method: "-", path: "-", status: nil, message: "OVH has no \(op.action.rawValue)")
         }
     }
 

@@ -1,4 +1,5 @@
 import Metrics
+import Providers
 
 /// What reconcile reports through swift-metrics: each operation applied, by provider, action
 /// and result, and how long a run took (planning included), for `serve`'s `/metrics`.
@@ -12,8 +13,7 @@ public enum AccountMetrics {
     }
 
     static func reconcile(since started: ContinuousClock.Instant, dryRun: Bool) {
-        let elapsed = (ContinuousClock.now - started).components
         Timer(label: reconcileDuration, dimensions: [("dry_run", dryRun ? "true" : "false")])
-            .recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
+            .recordNanoseconds((ContinuousClock.now - started).nanoseconds)
     }
 }

@@ -1,6 +1,7 @@
 import FicheSync
 import Logging
 import PostgresNIO
+import Providers
 
 /// One reconcile run: read what each provider holds, plan against the fiches, and (unless
 /// dry) apply through the journal.
@@ -120,7 +121,17 @@ public struct Reconciler: Sendable {
             switch op.provider {
             case .ovh: try await adapters.ovh?.perform(op)
             case .mattermost:
-                try await adapters.mattermost?.perform(op, userIDs: ids)
+                do {
+                    try await adapters.mattermost?.perform(op, userIDs: ids)
+                } catch let error as ProviderError where error.code == .outcomeUnknown && !op.isObservable {
+                    // The invitation may have gone out, and Mattermost cannot say: counted
+                    // as sent, like one a dead run had in flight, rather than risk a second email.
+                    journal.logger.warning("an invitation may have been sent (its answer was lost): counted as sent",
+                                           metadata: ["provider": "\(op.provider)", "target": "\(op.target)"])
+                    try await memory.rememberInvitation(provider: op.provider, target: op.target, member: op.member, on: today,
+                                                        settling: entry.id, note: "outcome unknown, counted as sent: \(error)")
+                    return
+                }
                 invitationSent = op.action == .invite
             case .github:
                 let outcome = try await adapters.github?.perform(op)

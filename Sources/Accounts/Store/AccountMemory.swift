@@ -74,13 +74,14 @@ public struct AccountMemory: Sendable {
     /// One more invitation of a series sent on `day`, and the journal entry that sent it
     /// marked done, in one statement. It counts only while the entry is still running, so a
     /// send is never counted twice: not when a run dies between its writes, nor when the
-    /// next run settles an invitation the dead one had in flight.
+    /// next run settles an invitation the dead one had in flight. `note` stays in the entry's
+    /// `last_error` (an invitation counted as sent though its outcome is unknown).
     public func rememberInvitation(provider: AccountOperation.Provider, target: String, member: String?, on day: FicheDate,
-                                   settling journalID: Int64) async throws {
+                                   settling journalID: Int64, note: String? = nil) async throws {
         let date = day.description
         try await connection.query("""
             WITH settled AS (
-                UPDATE account_operations SET status = 'done', last_error = NULL, updated_at = now(), finished_at = now()
+                UPDATE account_operations SET status = 'done', last_error = \(note), updated_at = now(), finished_at = now()
                 WHERE id = \(journalID) AND status = 'running' RETURNING id)
             INSERT INTO account_invitations (provider, target, member, first_sent_on, last_sent_on, sends)
             SELECT \(provider.rawValue), \(target), \(member), \(date)::date, \(date)::date, 1

@@ -115,10 +115,12 @@ public struct OperationJournal: Sendable {
         return try await Self.entries(rows).first
     }
 
+    /// Marks a running operation done. One already settled while it ran (an invitation
+    /// remembered with its journal entry) keeps what that wrote.
     public func succeed(_ entry: Entry) async throws {
         try await connection.query("""
             UPDATE account_operations SET status = 'done', last_error = NULL, updated_at = now(), finished_at = now()
-            WHERE id = \(entry.id)
+            WHERE id = \(entry.id) AND status = 'running'
             """, logger: logger)
     }
 
