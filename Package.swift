@@ -90,7 +90,8 @@ let package = Package(
         .target(
             name: "PRBot",
             dependencies: [
-                "FicheSync", "CYAML",
+                "FicheSync", "CYAML", "Providers",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
