@@ -26,7 +26,8 @@ import TestKit
     }
 
     @Test func blobsTreesAndCommitsReadBackAsWritten() throws {
-        let (_, repository, first) = try Self.repository(["README.md": "hello\n", "content/_authors/a.md": "a\n"])
+        let (folder, repository, first) = try Self.repository(["README.md": "hello\n", "content/_authors/a.md": "a\n"])
+        defer { withExtendedLifetime(folder) {} }
         let blob = try repository.writeBlob(Array("x\n".utf8))
         #expect(blob.description == "587be6b4c3f93f93c489c0111bba5596147a26cb", "git's own id for the blob \"x\\n\"")
         #expect(try repository.blob(blob) == Array("x\n".utf8))
@@ -52,7 +53,8 @@ import TestKit
     }
 
     @Test func referencesAreCreatedMovedAndDeleted() throws {
-        let (_, repository, first) = try Self.repository(["a": "1\n"])
+        let (folder, repository, first) = try Self.repository(["a": "1\n"])
+        defer { withExtendedLifetime(folder) {} }
         let second = try Self.commit(repository, on: first, ["a": "2\n"])
         #expect(try repository.reference("refs/heads/master") == first)
         #expect(try repository.reference("refs/heads/none") == nil)
@@ -71,7 +73,8 @@ import TestKit
     }
 
     @Test func mergesFastForwardCleanAndConflicting() throws {
-        let (_, repository, base) = try Self.repository(["a": "1\n", "b": "1\n"])
+        let (folder, repository, base) = try Self.repository(["a": "1\n", "b": "1\n"])
+        defer { withExtendedLifetime(folder) {} }
         let ours = try Self.commit(repository, on: base, ["a": "ours\n"])
         let theirs = try Self.commit(repository, on: base, ["b": "theirs\n"])
         let clash = try Self.commit(repository, on: base, ["a": "clash\n"])
@@ -88,7 +91,8 @@ import TestKit
     }
 
     @Test func fileDiffsCountLinesAndCarryTheHunks() throws {
-        let (_, repository, base) = try Self.repository(["keep": "1\n2\n3\n", "gone": "x\n", "old-name": "same\nsame\nsame\nsame\n"])
+        let (folder, repository, base) = try Self.repository(["keep": "1\n2\n3\n", "gone": "x\n", "old-name": "same\nsame\nsame\nsame\n"])
+        defer { withExtendedLifetime(folder) {} }
         let head = try Self.commit(repository, on: base, [
             "keep": "1\ntwo\n3\n", "gone": nil, "new": "n\n", "old-name": nil, "new-name": "same\nsame\nsame\nsame\n",
         ])

@@ -8,6 +8,13 @@ public enum CLI {
         public var stdout: String
         public var stderr: String
 
+        /// A run whose process was started some other way (``ChildProcess``).
+        public init(status: Int32, stdout: String, stderr: String) {
+            self.status = status
+            self.stdout = stdout
+            self.stderr = stderr
+        }
+
         public var stdoutLines: [String] { Self.lines(stdout) }
         public var stderrLines: [String] { Self.lines(stderr) }
 
