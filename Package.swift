@@ -175,6 +175,9 @@ let package = Package(
             dependencies: [
                 "Sandbox", "FicheSync", "Providers", "TestKit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // The hosted repositories' tests build their requests (methods, headers, bodies).
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(

@@ -10,13 +10,21 @@ struct SandboxCommand: AsyncParsableCommand {
         discussion: """
         OVH is under /ovh/1.0, GitHub's REST API under /github, Mattermost under /mattermost/api/v4. \
         The first lines printed are the `export NAME=value` lines a client needs; run \
-        `eval "$(fichesync sandbox | head -n 12)"` in another shell, or copy them. State is in memory; \
-        Ctrl-C stops the server.
+        `eval "$(fichesync sandbox | head -n 15)"` in another shell, or copy them. \
+        GitHub also hosts betagouv/beta.gouv.fr (GITHUB_REPOSITORY; master seeded from --seed the first \
+        time) and its fork fichesync-bot/beta.gouv.fr (GITHUB_FORK) as real bare git repositories in \
+        $FICHESYNC_HOME/sandbox/github, kept between runs with their pull requests; FICHES_REPOSITORY is \
+        the upstream's path, for `fichesync sync`. GITHUB_TOKEN is the bot's (writes to the fork, opens \
+        pull requests); the maintainer's token, printed after the exports, merges them. The rest of the \
+        state is in memory; Ctrl-C stops the server.
         """
     )
 
     @Option(help: "Port on 127.0.0.1 (default: a free one).")
     var port = 0
+
+    @Option(help: "Folder whose fiches seed the hosted repository the first time (default: fixtures/beta.gouv.fr).")
+    var seed: String?
 
     /// NIO takes the port as 16 bits: 70000 would silently listen on 4464.
     func validate() throws {
@@ -25,18 +33,45 @@ struct SandboxCommand: AsyncParsableCommand {
         }
     }
 
+    /// Where the hosted repositories live: kept between runs, beside the embedded database.
+    var repositories: String { ((Environment.home as NSString).appendingPathComponent("sandbox") as NSString).appendingPathComponent("github") }
+
+    /// The seed folder: `--seed`, else the fixtures of the working directory's checkout, else
+    /// those of the checkout fichesync was built from.
+    static func seedFolder(_ seed: String?) throws -> String {
+        if let seed {
+            guard FileManager.default.fileExists(atPath: (seed as NSString).appendingPathComponent("content")) else {
+                throw ContentSource.Problem("--seed \(seed) holds no content/ folder")
+            }
+            return seed
+        }
+        let candidates = ["fixtures/beta.gouv.fr",
+                          URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                              .deletingLastPathComponent().appendingPathComponent("fixtures/beta.gouv.fr").path]
+        guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent("content")) })
+        else { throw ContentSource.Problem("no fixtures/beta.gouv.fr here: give --seed FOLDER (a folder holding content/)") }
+        return found
+    }
+
     func run() async throws {
         let domain = Environment.settings.value("SECRETARIAT_DOMAIN") ?? "beta.gouv.fr"
         let sandbox: FakeSandbox
         do {
-            sandbox = try await FakeSandbox.start(port: port, domain: domain)
+            let seed = self.seed
+            // Stat calls: file I/O stays off the concurrency pool.
+            let folder = try await BlockingWork.run { try Self.seedFolder(seed) }
+            sandbox = try await FakeSandbox.start(port: port, domain: domain, repositories: repositories, seed: folder)
+        } catch let problem as ContentSource.Problem {
+            fail(problem.description)
         } catch {
-            fail("cannot listen on 127.0.0.1:\(port): \(error)")
+            fail("cannot start the sandbox on 127.0.0.1:\(port) with its repositories in \(repositories): \(error)")
         }
         let base = sandbox.base
         let exports = sandbox.exports
         var text = exports.map { "export \($0.name)=\($0.value)" }.joined(separator: "\n") + "\n"
         text += "# sandbox: fake providers listening on \(base) (Ctrl-C to stop)\n"
+        text += "# sandbox: merge pull request 1 of \(FakeSandbox.upstream) as its maintainer (any GitHub client, this token):\n"
+        text += "#   \(sandbox.mergeCommand())\n"
         FileHandle.standardOutput.write(Data(text.utf8))
         // Serve until interrupted.
         while true { try await Task.sleep(for: .seconds(3600)) }

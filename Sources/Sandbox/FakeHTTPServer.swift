@@ -99,33 +99,55 @@ public final class FakeHTTPServer: Sendable {
                                           base: "http://\(host)", fullURL: "http://\(host)\(head.uri)")
                 let reply = handler(request)
                 self.head = nil
-                guard let saving = reply.saving else {
-                    deliver(reply, version: head.version, context: context)
+                guard let work = reply.blocking else {
+                    respond(reply, version: head.version, context: context)
                     return
                 }
-                // The answer leaves only once the change it reports is saved; the event loop
-                // serves other connections meanwhile.
-                let promise = context.eventLoop.makePromise(of: Void.self)
-                Task(executorPreference: SaveExecutor.shared) {
-                    do {
-                        try await saving()
-                        promise.succeed()
-                    } catch {
-                        promise.fail(error)
-                    }
-                }
+                // Blocking work (git on disk) runs on NIO's thread pool; the event loop
+                // serves other connections meanwhile and delivers the answer it makes.
                 let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 let version = head.version
-                promise.futureResult.whenComplete { result in
+                NIOThreadPool.singleton.runIfActive(eventLoop: context.eventLoop) { work() }.whenComplete { result in
                     let (handler, context) = bound.value
                     switch result {
-                    case .success:
-                        handler.deliver(reply, version: version, context: context)
+                    case .success(let reply):
+                        handler.respond(reply, version: version, context: context)
                     case .failure(let error):
                         guard context.channel.isActive else { return }
-                        handler.write(FakeReply(status: .serviceUnavailable, json: ["message": "sandbox: the change could not be saved: \(error)"]),
+                        handler.write(FakeReply(status: .serviceUnavailable, json: ["message": "sandbox: \(error)"]),
                                       version: version, context: context)
                     }
+                }
+            }
+        }
+
+        /// Delivers `reply` once the change it reports is saved (when it says it must be).
+        func respond(_ reply: FakeReply, version: HTTPVersion, context: ChannelHandlerContext) {
+            guard let saving = reply.saving else {
+                deliver(reply, version: version, context: context)
+                return
+            }
+            // The answer leaves only once the change it reports is saved; the event loop
+            // serves other connections meanwhile.
+            let promise = context.eventLoop.makePromise(of: Void.self)
+            Task(executorPreference: SaveExecutor.shared) {
+                do {
+                    try await saving()
+                    promise.succeed()
+                } catch {
+                    promise.fail(error)
+                }
+            }
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            promise.futureResult.whenComplete { result in
+                let (handler, context) = bound.value
+                switch result {
+                case .success:
+                    handler.deliver(reply, version: version, context: context)
+                case .failure(let error):
+                    guard context.channel.isActive else { return }
+                    handler.write(FakeReply(status: .serviceUnavailable, json: ["message": "sandbox: the change could not be saved: \(error)"]),
+                                  version: version, context: context)
                 }
             }
         }

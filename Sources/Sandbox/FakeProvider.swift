@@ -78,11 +78,13 @@ extension FakeProvider {
     /// The fake's answer as its servers send it: `handle`, then, when its changes are
     /// recorded, a wait for them to be saved before the answer leaves.
     public func answer(_ request: FakeRequest) -> FakeReply {
-        var reply = handle(request)
-        if let recorder = state.recorder.withLock({ $0 }) {
-            reply.saving = { try await recorder.durable() }
+        let reply = handle(request)
+        guard let recorder = state.recorder.withLock({ $0 }) else { return reply }
+        return reply.then { reply in
+            var saved = reply
+            saved.saving = { try await recorder.durable() }
+            return saved
         }
-        return reply
     }
 
     public func setFaults(_ new: Faults) { faults.set(new) }

@@ -23,6 +23,24 @@ public struct FakeReply: Sendable {
     /// Waited for before the reply is delivered: the fake's changes being saved (when they
     /// are recorded). If it fails, the client gets a 503 saying so instead of the reply.
     public var saving: (@Sendable () async throws -> Void)?
+    /// When set, the real answer is made by blocking work (git on disk: the hosted
+    /// repositories): the server runs it on NIO's blocking thread pool, never on its event
+    /// loop or the concurrency pool, and delivers what it returns instead of this reply.
+    public var blocking: (@Sendable () -> FakeReply)?
+
+    /// A reply whose answer `work` makes, off the event loop (``blocking``).
+    public static func blocking(_ work: @escaping @Sendable () -> FakeReply) -> FakeReply {
+        var reply = FakeReply(status: .internalServerError, json: NSNull())
+        reply.blocking = work
+        return reply
+    }
+
+    /// This reply with `transform` applied to the answer it ends up as: at once, or after the
+    /// blocking work that makes it.
+    public func then(_ transform: @escaping @Sendable (FakeReply) -> FakeReply) -> FakeReply {
+        guard let work = blocking else { return transform(self) }
+        return .blocking { transform(work()) }
+    }
 
     public init(status: HTTPResponseStatus, json: Any, headers: [(String, String)] = []) {
         self.status = status

@@ -1,3 +1,4 @@
+import FicheSync
 import Foundation
 
 /// The three fakes on one loopback port, each under its own prefix (OVH under `/ovh/1.0`,
@@ -11,11 +12,27 @@ public struct FakeSandbox: Sendable {
     public let server: FakeHTTPServer
     public let domain: String
 
-    /// Starts the fakes on `port` of 127.0.0.1 (0: a free one).
-    public static func start(port: Int = 0, domain: String = "beta.gouv.fr") async throws -> FakeSandbox {
+    /// The repository the sandbox's GitHub hosts (`GITHUB_REPOSITORY`) and the bot's fork of
+    /// it (`GITHUB_FORK`), when it hosts repositories.
+    public static let upstream = "betagouv/beta.gouv.fr"
+    public static let fork = "fichesync-bot/beta.gouv.fr"
+
+    /// Starts the fakes on `port` of 127.0.0.1 (0: a free one). With `repositories` (a
+    /// folder), the GitHub fake also hosts ``upstream`` — its `master` a commit of the fiches
+    /// of `seed` when it is new — and its fork ``fork``, as bare repositories in that folder.
+    public static func start(port: Int = 0, domain: String = "beta.gouv.fr", repositories: String? = nil,
+                             seed: String? = nil) async throws -> FakeSandbox {
+        var hosting: GitHubHosting?
+        if let repositories {
+            let opened = try await GitHubHosting.open(root: repositories)
+            let files = try await BlockingWork.run { try seed.map { try CatalogReader.readableFileWrites(inDirectory: $0) } ?? [] }
+            try await opened.createRepository(upstream, files: files, message: "Fiches of the sandbox")
+            try await opened.fork(upstream, owner: "fichesync-bot", ownerID: 500)
+            hosting = opened
+        }
         let ovh = FakeOVHServer.unstarted(domain: domain, faults: Faults())
         let mattermost = FakeMattermostServer.unstarted(faults: Faults())
-        let github = FakeGitHubServer.unstarted(faults: Faults(), teams: ["community"], everyLoginExists: true)
+        let github = FakeGitHubServer.unstarted(faults: Faults(), teams: ["community"], everyLoginExists: true, hosting: hosting)
         let server = try await FakeHTTPServer.start(port: port, mounts: [
             "/ovh": { ovh.answer($0) }, "/github": { github.answer($0) }, "/mattermost": { mattermost.answer($0) },
         ])
@@ -38,7 +55,20 @@ public struct FakeSandbox: Sendable {
             ("GITHUB_API_URL", "\(base)/github"), ("GITHUB_TOKEN", github.token), ("GITHUB_ORGANIZATION_NAME", github.organization),
             ("MATTERMOST_URL", "\(base)/mattermost"), ("MATTERMOST_BOT_TOKEN", mattermost.token),
             ("MATTERMOST_TEAM_ID", mattermost.communityTeamID), ("MATTERMOST_ALUMNI_TEAM_ID", mattermost.alumniTeamID),
-        ]
+        ] + repositoryExports
+    }
+
+    /// The hosted repositories' lines: the upstream and fork the PR bot works with, and the
+    /// upstream's bare repository as `fichesync sync` reads it.
+    var repositoryExports: [(name: String, value: String)] {
+        guard let path = github.hosting?.path(of: Self.upstream) else { return [] }
+        return [("GITHUB_REPOSITORY", Self.upstream), ("GITHUB_FORK", Self.fork), ("FICHES_REPOSITORY", path)]
+    }
+
+    /// How to merge pull request `number` of the upstream as its maintainer, with curl (any
+    /// GitHub client does the same `PUT`).
+    public func mergeCommand(number: String = "1") -> String {
+        "curl -X PUT -H \"Authorization: Bearer \(github.maintainerToken)\" \(base)/github/repos/\(Self.upstream)/pulls/\(number)/merge"
     }
 
     public func stop() async throws { try await server.stop() }

@@ -164,18 +164,20 @@ extension CLISyncTests {
         let process = Process()
         process.executableURL = try CLI.executable()
         process.arguments = ["sandbox"]
+        // The hosted repositories go under FICHESYNC_HOME: the test's, not the working directory's.
+        process.environment = ProcessInfo.processInfo.environment.merging(["FICHESYNC_HOME": home.sub("sandbox-home")]) { _, new in new }
         let output = Pipe()
         process.standardOutput = output
         try process.run()
         defer { process.terminate() }
         var text = ""
-        while text.split(separator: "\n").count < 12 {
+        while text.split(separator: "\n").count < 15 {
             let chunk = output.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             text += String(decoding: chunk, as: UTF8.self)
         }
         var environment: [String: String?] = ["DATABASE_URL": nil]
-        for line in text.split(separator: "\n").prefix(12) {
+        for line in text.split(separator: "\n").prefix(15) {
             #expect(line.hasPrefix("export "))
             let pair = line.dropFirst("export ".count).split(separator: "=", maxSplits: 1)
             environment[String(pair[0])] = String(pair[1])
@@ -183,6 +185,10 @@ extension CLISyncTests {
         #expect(environment["OVH_ENDPOINT"]??.hasSuffix("/ovh/1.0") == true)
         #expect(environment["GITHUB_API_URL"]??.hasSuffix("/github") == true)
         #expect(environment["MATTERMOST_URL"]??.hasSuffix("/mattermost") == true)
+        #expect(environment["GITHUB_REPOSITORY"] == "betagouv/beta.gouv.fr" && environment["GITHUB_FORK"] == "fichesync-bot/beta.gouv.fr")
+        // The hosted upstream, seeded from the fixtures, is a source `sync` reads.
+        let upstream = try #require(environment["FICHES_REPOSITORY"] ?? nil)
+        #expect(try CLI.run(["check", upstream], home: home, environment: environment).status != 2)
 
         #expect(try CLI.run(["sync", Package.fixtures], home: home, environment: environment).status == 0)
         let first = try CLI.run(["reconcile"], home: home, environment: environment)

@@ -8,6 +8,7 @@ public enum CLI {
         public var stdout: String
         public var stderr: String
 
+        /// A run whose process was started some other way (``ChildProcess``).
         public init(status: Int32, stdout: String, stderr: String) {
             self.status = status
             self.stdout = stdout

@@ -254,6 +254,139 @@ def github_checks():
                  get_membership, set_membership, invitations, create_invitation, invite_again, invite_nobody,
                  failed_invitations, cancel_invitation, team_members, team_membership, remove_membership):
         step()
+    if os.environ.get("GITHUB_REPOSITORY"):
+        hosted_checks(gh, models, exact, parsed, failure, pages)
+
+
+def hosted_checks(gh, models, exact, parsed, failure, pages):
+    """The hosted repositories (`fichesync sandbox` exports GITHUB_REPOSITORY and GITHUB_FORK):
+    the PR bot's path through the Git Data API to a pull request, and the maintainer's merge
+    (GITHUB_MAINTAINER_TOKEN), every answer in GitHub's published shape."""
+    import base64
+    import uuid
+
+    from githubkit import GitHub, TokenAuthStrategy
+
+    up_owner, up_repo = env("GITHUB_REPOSITORY").split("/")
+    fork_owner, fork_repo = env("GITHUB_FORK").split("/")
+    maintainer = GitHub(TokenAuthStrategy(env("GITHUB_MAINTAINER_TOKEN")), base_url=env("GITHUB_API_URL"),
+                        auto_retry=False, http_cache=False)
+    branch = f"authorstrict.client-{uuid.uuid4().hex[:6]}"
+    path = f"content/_authors/strict.client-{branch[-6:]}.md"
+    state = {}
+
+    @check("github strict: GET /repos/{owner}/{repo} of the upstream and the fork are full-repositories (parent, source)")
+    def repositories():
+        up = parsed(models.FullRepository, lambda: gh.rest.repos.get(up_owner, up_repo))
+        expect(up.default_branch == "master" and not up.fork, up.full_name)
+        fork = parsed(models.FullRepository, lambda: gh.rest.repos.get(fork_owner, fork_repo))
+        expect(fork.fork and fork.parent and fork.parent.full_name == up.full_name and fork.source, fork.full_name)
+        failure(404, models.BasicError, lambda: gh.rest.repos.get(up_owner, "no-such-repository"))
+
+    @check("github strict: POST /forks is 202, a full-repository (the existing fork)")
+    def fork():
+        response = gh.rest.repos.create_fork(up_owner, up_repo)
+        expect(response.status_code == 202, f"HTTP {response.status_code}")
+        found = exact(models.FullRepository, response)
+        expect(found.full_name.lower() == f"{fork_owner}/{fork_repo}".lower(), found.full_name)
+
+    @check("github strict: GET git/ref/heads/master is a git-ref; a missing ref is 404")
+    def get_ref():
+        ref = parsed(models.GitRef, lambda: gh.rest.git.get_ref(up_owner, up_repo, "heads/master"))
+        expect(ref.ref == "refs/heads/master" and ref.object_.type == "commit", ref)
+        state["base"] = ref.object_.sha
+        failure(404, models.BasicError, lambda: gh.rest.git.get_ref(up_owner, up_repo, "heads/no-such-branch"))
+
+    @check("github strict: GET git/commits/{sha} and git/trees/{sha} are a git-commit and a git-tree")
+    def read_objects():
+        commit = parsed(models.GitCommit, lambda: gh.rest.git.get_commit(up_owner, up_repo, state["base"]))
+        state["base_tree"] = commit.tree.sha
+        tree = parsed(models.GitTree, lambda: gh.rest.git.get_tree(up_owner, up_repo, commit.tree.sha))
+        expect(any(item.path == "content" for item in tree.tree), "no content/ in the tree")
+
+    @check("github strict: POST git/blobs (base64) is 201, a short-blob; GET it back is a blob")
+    def blob():
+        text = "---\nfullname: Strict Client\n---\n"
+        response = gh.rest.git.create_blob(fork_owner, fork_repo, content=base64.b64encode(text.encode()).decode(), encoding="base64")
+        expect(response.status_code == 201, f"HTTP {response.status_code}")
+        state["blob"] = exact(models.ShortBlob, response).sha
+        found = parsed(models.Blob, lambda: gh.rest.git.get_blob(fork_owner, fork_repo, state["blob"]))
+        expect(base64.b64decode(found.content).decode() == text, found.content)
+
+    @check("github strict: POST git/trees (base_tree, nested path) is 201, a git-tree; POST git/commits is 201, a git-commit")
+    def tree_and_commit():
+        response = gh.rest.git.create_tree(fork_owner, fork_repo, base_tree=state["base_tree"],
+                                           tree=[{"path": path, "mode": "100644", "type": "blob", "sha": state["blob"]}])
+        expect(response.status_code == 201, f"HTTP {response.status_code}")
+        tree = exact(models.GitTree, response)
+        response = gh.rest.git.create_commit(fork_owner, fork_repo, message=f"Ajout de {path}", tree=tree.sha, parents=[state["base"]])
+        expect(response.status_code == 201, f"HTTP {response.status_code}")
+        commit = exact(models.GitCommit, response)
+        expect(commit.parents[0].sha == state["base"], commit)
+        state["commit"] = commit.sha
+
+    @check("github strict: POST git/refs on the fork at its commit is 201, a git-ref; again is 422, a validation-error")
+    def create_ref():
+        response = gh.rest.git.create_ref(fork_owner, fork_repo, ref=f"refs/heads/{branch}", sha=state["commit"])
+        expect(response.status_code == 201, f"HTTP {response.status_code}")
+        exact(models.GitRef, response)
+        failure(422, models.ValidationError,
+                lambda: gh.rest.git.create_ref(fork_owner, fork_repo, ref=f"refs/heads/{branch}", sha=state["commit"]))
+
+    @check("github strict: GET contents/{path}?ref= is a content-file; a missing path is 404")
+    def contents():
+        found = parsed(models.ContentFile, lambda: gh.rest.repos.get_content(fork_owner, fork_repo, path, ref=branch))
+        expect(found.type == "file" and base64.b64decode(found.content).startswith(b"---"), found.path)
+        failure(404, models.BasicError, lambda: gh.rest.repos.get_content(up_owner, up_repo, path))
+
+    @check("github strict: POST /pulls from the fork is 201, a pull-request; again is 422, a validation-error")
+    def create_pull():
+        response = gh.rest.pulls.create(up_owner, up_repo, title="Création de fiche (strict client)", head=f"{fork_owner}:{branch}",
+                                        base="master", body="Référent : pas renseigné.", maintainer_can_modify=True)
+        expect(response.status_code == 201, f"HTTP {response.status_code}")
+        pull = exact(models.PullRequest, response)
+        expect(pull.head.sha == state["commit"] and pull.state == "open", pull.head)
+        state["pull"] = pull.number
+        body = failure(422, models.ValidationError, lambda: gh.rest.pulls.create(
+            up_owner, up_repo, title="again", head=f"{fork_owner}:{branch}", base="master"))
+        expect(body.errors and "already exists" in (body.errors[0].message or ""), body)
+
+    @check("github strict: list pulls page by page, pull-request-simples; GET one is a pull-request, mergeable")
+    def list_and_get_pulls():
+        found, _ = pages(gh.rest.pulls.list, models.PullRequestSimple, owner=up_owner, repo=up_repo, state="all")
+        expect(state["pull"] in {p.number for p in found}, "not listed")
+        pull = parsed(models.PullRequest, lambda: gh.rest.pulls.get(up_owner, up_repo, state["pull"]))
+        expect(pull.mergeable is True and pull.changed_files == 1 and pull.commits == 1, pull)
+
+    @check("github strict: GET pulls/{n}/files is a list of diff-entries")
+    def pull_files():
+        files, _ = pages(gh.rest.pulls.list_files, models.DiffEntry, owner=up_owner, repo=up_repo, pull_number=state["pull"])
+        expect([f.filename for f in files] == [path] and files[0].status == "added" and files[0].additions == 3, files)
+
+    @check("github strict: PUT pulls/{n}/merge as the maintainer is a pull-request-merge-result; again is 405")
+    def merge_pull():
+        merged = parsed(models.PullRequestMergeResult,
+                        lambda: maintainer.rest.pulls.merge(up_owner, up_repo, state["pull"], merge_method="squash"))
+        expect(merged.merged, merged)
+        failure(405, models.BasicError, lambda: maintainer.rest.pulls.merge(up_owner, up_repo, state["pull"]))
+
+    @check("github strict: POST merge-upstream on the fork is a merged-upstream (fast-forward, then none)")
+    def merge_upstream():
+        first = parsed(models.MergedUpstream, lambda: gh.rest.repos.merge_upstream(fork_owner, fork_repo, branch="master"))
+        expect(first.merge_type in ("fast-forward", "merge"), first)
+        again = parsed(models.MergedUpstream, lambda: gh.rest.repos.merge_upstream(fork_owner, fork_repo, branch="master"))
+        expect(again.merge_type == "none", again)
+
+    @check("github strict: PATCH git/refs (force), DELETE git/refs (204), deleting again is 422")
+    def update_and_delete_ref():
+        ref = parsed(models.GitRef, lambda: gh.rest.git.update_ref(fork_owner, fork_repo, f"heads/{branch}", sha=state["base"], force=True))
+        expect(ref.object_.sha == state["base"], ref)
+        expect(gh.rest.git.delete_ref(fork_owner, fork_repo, f"heads/{branch}").status_code == 204, "delete")
+        failure(422, models.ValidationError, lambda: gh.rest.git.delete_ref(fork_owner, fork_repo, f"heads/{branch}"))
+
+    for step in (repositories, fork, get_ref, read_objects, blob, tree_and_commit, create_ref, contents, create_pull,
+                 list_and_get_pulls, pull_files, merge_pull, merge_upstream, update_and_delete_ref):
+        step()
 
 
 def describe(error):

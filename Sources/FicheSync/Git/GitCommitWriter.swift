@@ -36,30 +36,8 @@ extension GitRepository {
             defer { git_tree_free(parentTree) }
             if git_oid_equal(git_tree_id(parentTree), &treeOID) == 1 { return parent }
         }
-        var tree: OpaquePointer?
-        try check("read new tree", git_tree_lookup(&tree, handle, &treeOID))
-        defer { git_tree_free(tree) }
-
-        var signature: UnsafeMutablePointer<git_signature>?
-        try check("make signature", git_signature_new(&signature, author.name, author.email, time, 0))
-        defer { git_signature_free(signature) }
-
-        var parentCommits: [OpaquePointer?] = []
-        defer { parentCommits.forEach { git_commit_free($0) } }
-        for parent in parents {
-            var commit: OpaquePointer?
-            try parent.withPointer { pointer throws(GitError) in
-                try check("read parent \(parent)", git_commit_lookup(&commit, handle, pointer))
-            }
-            parentCommits.append(commit)
-        }
-        var commitOID = git_oid()
-        let result = parentCommits.withUnsafeMutableBufferPointer { buffer in
-            git_commit_create(&commitOID, handle, reference, signature, signature, "UTF-8",
-                              message, tree, buffer.count, buffer.baseAddress)
-        }
-        try check("write commit", result)
-        return GitOID(commitOID)
+        return try writeCommit(tree: GitOID(treeOID), parents: parents, message: message,
+                               author: GitSignature(name: author.name, email: author.email, time: time), reference: reference)
     }
 
     /// Writes the tree for `entries` (paths relative to this tree) and returns its id.

@@ -23,20 +23,35 @@ extension RepositoryCache {
         defer { lock.unlock() }
         let repository = FileManager.default.fileExists(atPath: path) ? try GitRepository(at: path) : try GitRepository.initBare(at: path)
         let parent = try? repository.commit(for: "refs/heads/master")
+        let (files, unreadable) = try CatalogReader.fileWrites(inDirectory: absolute)
+        let commit = try repository.commit(files: files, message: "Snapshot of \(absolute)", parents: parent.map { [$0] } ?? [],
+                                           reference: "refs/heads/master", skipIfUnchanged: true)
+        return FolderSnapshot(repository: repository, commit: commit, unreadable: unreadable.map(\.diagnostic).sorted())
+    }
+}
+
+extension CatalogReader {
+    /// The fiche files of a folder as files to commit (read as `check` reads them), and the
+    /// entries named like fiches that are not regular, readable files. Used for snapshots and
+    /// to seed the sandbox's hosted repository from the fixtures.
+    static func fileWrites(inDirectory folder: String) throws -> (files: [GitRepository.FileWrite], unreadable: [UnreadableEntry]) {
         var files: [GitRepository.FileWrite] = []
         var buffer: [UInt8] = []
-        let listing = try CatalogReader.ficheFiles(inDirectory: absolute)
+        let listing = try ficheFiles(inDirectory: folder)
         var unreadable = listing.unreadable
         for location in listing.files {
-            if let reason = CatalogReader.readRegularFile((absolute as NSString).appendingPathComponent(location.path), into: &buffer) {
+            if let reason = readRegularFile((folder as NSString).appendingPathComponent(location.path), into: &buffer) {
                 unreadable.append(UnreadableEntry(path: location.path, reason: reason))
                 continue
             }
             files.append(GitRepository.FileWrite(path: location.path, bytes: buffer))
         }
-        let commit = try repository.commit(files: files, message: "Snapshot of \(absolute)", parents: parent.map { [$0] } ?? [],
-                                           reference: "refs/heads/master", skipIfUnchanged: true)
-        return FolderSnapshot(repository: repository, commit: commit, unreadable: unreadable.map(\.diagnostic).sorted())
+        return (files, unreadable)
+    }
+
+    /// The fiche files of a folder as files to commit, leaving out what is not a readable file.
+    public static func readableFileWrites(inDirectory folder: String) throws -> [GitRepository.FileWrite] {
+        try fileWrites(inDirectory: folder).files
     }
 }
 

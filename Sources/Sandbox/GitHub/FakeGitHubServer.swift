@@ -64,6 +64,14 @@ public final class FakeGitHubServer: FakeProvider {
     private let clock = Mutex(Date())
 
     public let token = "fake-github-token"
+    /// The token of the upstream's maintainer (`sandbox-maintainer`): the only one that may
+    /// write to an organisation's repository — merge a pull request, move its branches.
+    public let maintainerToken = "fake-github-maintainer-token"
+    /// The repositories it hosts (nil: none, the fake serves only the organisation).
+    public let hosting: GitHubHosting?
+    /// Faults injected at one endpoint only (`POST /repos/{owner}/{repo}/git/blobs`…), so a
+    /// client's test can fail each step of its work in turn.
+    private let endpointFaults = Mutex<[String: FaultInjector]>([:])
     /// When set, every valid login names an existing account (the standalone sandbox, where
     /// nobody registers users first).
     let everyLoginExists: Bool
@@ -76,19 +84,24 @@ public final class FakeGitHubServer: FakeProvider {
     public var credentials: GitHubCredentials { GitHubCredentials(apiURL: apiURL, token: token, organization: organization) }
 
     /// The fake without a server of its own, to mount on a shared one (`fichesync sandbox`).
-    public static func unstarted(faults: Faults = Faults(), teams: [String] = ["community"], everyLoginExists: Bool = false) -> FakeGitHubServer {
-        FakeGitHubServer(faults: faults, teams: teams, everyLoginExists: everyLoginExists)
+    public static func unstarted(faults: Faults = Faults(), teams: [String] = ["community"], everyLoginExists: Bool = false,
+                                 hosting: GitHubHosting? = nil) -> FakeGitHubServer {
+        FakeGitHubServer(faults: faults, teams: teams, everyLoginExists: everyLoginExists, hosting: hosting)
     }
 
-    public static func start(faults: Faults = Faults(), teams: [String] = ["community"]) async throws -> FakeGitHubServer {
-        let server = FakeGitHubServer(faults: faults, teams: teams)
+    /// With `hosting`, it also serves those repositories (Git Data API, contents, forks,
+    /// pull requests).
+    public static func start(faults: Faults = Faults(), teams: [String] = ["community"],
+                             hosting: GitHubHosting? = nil) async throws -> FakeGitHubServer {
+        let server = FakeGitHubServer(faults: faults, teams: teams, hosting: hosting)
         try await server.serve()
         return server
     }
 
-    private init(faults: Faults, teams: [String], everyLoginExists: Bool = false) {
+    private init(faults: Faults, teams: [String], everyLoginExists: Bool = false, hosting: GitHubHosting? = nil) {
         self.faults = FaultInjector(faults)
         self.everyLoginExists = everyLoginExists
+        self.hosting = hosting
         state.withLock { s in for team in teams { s.teams[team] = [] } }
     }
 
@@ -164,35 +177,76 @@ public final class FakeGitHubServer: FakeProvider {
         state.withLock { $0.requests += 1 }
         // GitHub takes both `Bearer <token>` and the older `token <token>` (PyGithub's).
         let authorization = request.headers.first(name: "Authorization")
-        guard authorization == "Bearer \(token)" || authorization == "token \(token)" else {
-            return GitHubCall.error(.unauthorized, "Bad credentials", documentation: GitHubRoute.documentationRoot)
+        let account: GitHubAccount
+        switch authorization {
+        case "Bearer \(token)", "token \(token)": account = .bot
+        case "Bearer \(maintainerToken)", "token \(maintainerToken)": account = .maintainer
+        default: return GitHubCall.error(.unauthorized, "Bad credentials", documentation: GitHubRoute.documentationRoot)
         }
         if let fault = faults.next() { return fault }
-        let reply = route(request)
-        return faults.deliver(reply, changed: request.method != .GET && reply.status.code < 300)
+        let method = request.method
+        return route(request, as: account).then { [faults] reply in
+            faults.deliver(reply, changed: method != .GET && reply.status.code < 300)
+        }
     }
+
+    /// From now on, `faults` are injected at `endpoint` (`POST /repos/{owner}/{repo}/git/trees`,
+    /// as the route table writes it) on top of the fake's own; `Faults()` removes them.
+    public func setFaults(_ faults: Faults, on endpoint: String) {
+        endpointFaults.withLock { $0[endpoint] = FaultInjector(faults) }
+    }
+
+    /// The faults injected so far at `endpoint`.
+    public func injectedFaults(on endpoint: String) -> FaultCounts {
+        endpointFaults.withLock { $0[endpoint]?.counts } ?? FaultCounts()
+    }
+
+    /// Every endpoint the fake serves, as `setFaults(_:on:)` names them.
+    public static var endpoints: [String] { routes.map(\.endpoint) }
 
     /// Every endpoint the fake serves, resource by resource (one file each). A new resource —
     /// the PR bot's repos, git data, pulls, issues, checks — is one more file of routes and
     /// one more entry here, not more cases in one switch.
-    static let routes: [GitHubRoute] = usersRoutes + orgsRoutes + teamsRoutes
+    static let routes: [GitHubRoute] = usersRoutes + orgsRoutes + teamsRoutes + reposRoutes + gitDataRoutes + pullsRoutes
 
     /// Finds the route for the request and answers it under the state's lock. A path under
     /// `/orgs/{org}` for another organisation is 404, as GitHub answers an organisation the
     /// token cannot see.
-    private func route(_ request: FakeRequest) -> FakeReply {
+    private func route(_ request: FakeRequest, as account: GitHubAccount) -> FakeReply {
         let objects = GitHubObjects(api: request.base, organization: organization)
         let now = Self.iso(clock.withLock { $0 })
-        let segments = request.segments.map { $0.lowercased() }
+        let segments = request.segments
         for route in Self.routes where route.method == request.method {
-            guard let parameters = route.match(segments) else { continue }
-            let call = GitHubCall(request: request, parameters: parameters, now: now, objects: objects,
+            guard let (parameters, raw) = route.match(segments) else { continue }
+            var call = GitHubCall(request: request, parameters: parameters, now: now, objects: objects,
                                   documentation: route.documentation)
+            call.raw = raw
             if let org = parameters["org"], org != organization { return call.notFound() }
-            return state.withLock { s -> FakeReply in
-                expireInvitations(&s)
-                return route.answer(self, call, &s)
+            let injector = endpointFaults.withLock { $0[route.endpoint] }
+            if let fault = injector?.next() { return fault }
+            let reply: FakeReply
+            switch route.work {
+            case .state(let answer):
+                reply = state.withLock { s -> FakeReply in
+                    expireInvitations(&s)
+                    return answer(self, call, &s)
+                }
+            case .hosted(let access, let answer):
+                guard let hosting else { return call.notFound() }
+                reply = .blocking { [self, call] in
+                    do {
+                        return try hosting.run(as: account) { session in
+                            try session.answer(route, access, call, server: self, answer)
+                        }
+                    } catch let failure as GitHubFailure {
+                        return failure.reply(documentation: call.documentation)
+                    } catch {
+                        return GitHubCall.error(.internalServerError, "sandbox: \(error)", documentation: call.documentation)
+                    }
+                }
             }
+            guard let injector else { return reply }
+            return reply.then { reply in injector.deliver(reply, changed: request.method != .GET && reply.status.code < 300) }
         }
         return GitHubCall.error(.notFound, "Not Found", documentation: GitHubRoute.documentationRoot)
     }

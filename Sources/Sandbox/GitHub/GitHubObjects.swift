@@ -214,7 +214,8 @@ struct GitHubObjects: Sendable {
         struct Item: Encodable, Sendable {
             var resource: String
             var code: String
-            var field: String
+            /// Absent for a `custom` error ("A pull request already exists for …").
+            var field: String?
             var message: String?
         }
     }
