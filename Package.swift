@@ -100,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "FicheSyncCLI",
             dependencies: [
-                "FicheSync", "Accounts", "Providers", "Sandbox",
+                "FicheSync", "Accounts", "PRBot", "Providers", "Sandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -168,7 +168,11 @@ let package = Package(
         ),
         .testTarget(
             name: "PRBotTests",
-            dependencies: ["PRBot", "FicheSync", "TestKit"]
+            dependencies: [
+                "PRBot", "FicheSync", "Providers", "Sandbox", "TestKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "SandboxTests",

@@ -34,7 +34,7 @@ struct SandboxCommand: AsyncParsableCommand {
     }
 
     /// Where the hosted repositories live: kept between runs, beside the embedded database.
-    var repositories: String { ((Environment.home as NSString).appendingPathComponent("sandbox") as NSString).appendingPathComponent("github") }
+    static var repositories: String { ((Environment.home as NSString).appendingPathComponent("sandbox") as NSString).appendingPathComponent("github") }
 
     /// The seed folder: `--seed`, else the fixtures of the working directory's checkout, else
     /// those of the checkout fichesync was built from.
@@ -60,11 +60,11 @@ struct SandboxCommand: AsyncParsableCommand {
             let seed = self.seed
             // Stat calls: file I/O stays off the concurrency pool.
             let folder = try await BlockingWork.run { try Self.seedFolder(seed) }
-            sandbox = try await FakeSandbox.start(port: port, domain: domain, repositories: repositories, seed: folder)
+            sandbox = try await FakeSandbox.start(port: port, domain: domain, repositories: Self.repositories, seed: folder)
         } catch let problem as ContentSource.Problem {
             fail(problem.description)
         } catch {
-            fail("cannot start the sandbox on 127.0.0.1:\(port) with its repositories in \(repositories): \(error)")
+            fail("cannot start the sandbox on 127.0.0.1:\(port) with its repositories in \(Self.repositories): \(error)")
         }
         let base = sandbox.base
         let exports = sandbox.exports

@@ -123,7 +123,7 @@ public struct PullRequestOpener: Sendable {
         }
         do {
             let pull = try await createPullRequest(draft, baseBranch: baseBranch)
-            logger.notice("pull request opened", metadata: ["number": "\(pull.number)", "branch": "\(draft.branch)", "member": "\(draft.memberID)"])
+            logger.info("pull request opened", metadata: ["number": "\(pull.number)", "branch": "\(draft.branch)", "member": "\(draft.memberID)"])
             return Opened(number: pull.number, url: pull.htmlURL, branch: draft.branch, existing: false)
         } catch {
             // Already open for this branch (a first attempt that did reach GitHub): that one.

@@ -1,0 +1,180 @@
+import AsyncHTTPClient
+import FicheSync
+import Foundation
+import Logging
+import Providers
+import Sandbox
+import TestKit
+import Testing
+@testable import PRBot
+
+/// The fork workflow against the sandbox GitHub: real bare repositories seeded with the
+/// fixtures, real HTTP, faults at each step.
+@Suite struct PullRequestOpenerTests {
+    struct Bot {
+        let folder: TemporaryDirectory
+        let sandbox: FakeSandbox
+        let opener: PullRequestOpener
+        let catalog: SubmissionCatalog
+
+        static func start() async throws -> Bot {
+            let folder = try TemporaryDirectory()
+            let sandbox = try await FakeSandbox.start(repositories: folder.sub("github"), seed: Package.fixtures)
+            let exports = Dictionary(uniqueKeysWithValues: sandbox.exports.map { ($0.name, $0.value) })
+            let configuration = try #require(try BotConfiguration(FicheSyncSettings(environment: exports)))
+            // Fast retries: a fault the policy retries must not make the test wait seconds.
+            let github = GitHubClient(http: HTTPClient.shared, apiURL: configuration.apiURL, organization: "betagouv",
+                                      tokens: StaticToken(configuration.token), policy: .fastRetries())
+            let opener = PullRequestOpener(github: github, upstream: configuration.upstream, fork: configuration.fork, logger: Logger(label: "test"))
+            let catalog = SubmissionCatalog(try CatalogReader.read(directory: Package.fixtures).0)
+            return Bot(folder: folder, sandbox: sandbox, opener: opener, catalog: catalog)
+        }
+
+        var hosting: GitHubHosting { sandbox.github.hosting! }
+
+        /// The valid submission, on the fixtures' startups and referent.
+        static let json = replacing("missions", with: #"[{"start": "2026-12-07", "end": "2027-06-30", "status": "independent", "startups": ["auxAJ", "e-inspé"]}]"#,
+                                    in: replacing("referent", with: "\"marius.tellier\""))
+
+        func draft(_ json: String = Bot.json) throws -> PullRequestDraft {
+            let checked = try submission(json).check(against: catalog, today: today)
+            return PullRequestDraft.onboarding(checked, rendered: try AuthorFicheRenderer.render(checked.fiche), referentName: "Marius Tellier",
+                                               outcome: MergeOutcomeWords(domain: "beta.gouv.fr"))
+        }
+
+        /// The fiche at the head of the fork's `branch`, read with libgit2 from the hosted repository.
+        func file(_ path: String, onForkBranch branch: String) throws -> [UInt8]? {
+            let repository = try GitRepository(at: try #require(hosting.path(of: FakeSandbox.upstream)))
+            let head = try #require(try repository.reference("refs/namespaces/fichesync-bot/refs/heads/\(branch)"))
+            let info = try repository.commitInfo(head)
+            let master = try #require(try repository.reference("refs/heads/master"))
+            #expect(info.parents == [master], "one commit on the upstream's head")
+            guard let entry = try repository.ficheEntries(at: head).first(where: { $0.location.path == path }) else { return nil }
+            return try repository.blob(entry.blob)
+        }
+    }
+
+    @Test func aSubmissionIsOneBranchOneCommitOnePullRequest() async throws {
+        let bot = try await Bot.start()
+        defer { Task { [sandbox = bot.sandbox] in try? await sandbox.stop() } }
+        let before = try await bot.hosting.branches(of: FakeSandbox.fork)
+        let requestsBefore = TestMetricsSystem.providerRequests(to: bot.opener.github.transport.baseURL)
+        let draft = try bot.draft()
+        let opened = try await bot.opener.open(draft)
+        let requests = TestMetricsSystem.providerRequests(to: bot.opener.github.transport.baseURL) - requestsBefore
+        #expect(requests <= 8, "requests per submission: \(requests)")
+        #expect(!opened.existing)
+        #expect(opened.branch == draft.branch)
+        let after = try await bot.hosting.branches(of: FakeSandbox.fork)
+        #expect(Set(after.keys).subtracting(before.keys) == [draft.branch])
+        let pulls = bot.hosting.snapshot.pulls[FakeSandbox.upstream] ?? []
+        #expect(pulls.count == 1)
+        #expect(pulls.first?.title == "Création de fiche pour Léa Martin. Référent : Marius Tellier.")
+        #expect(pulls.first?.headRepository == FakeSandbox.fork)
+        // Only the fork was written to; the upstream got the pull request and nothing else.
+        let upstreamWrites = bot.hosting.writes.filter { $0.repository.lowercased() == FakeSandbox.upstream }
+        #expect(upstreamWrites.map(\.endpoint) == ["POST /repos/{owner}/{repo}/pulls"])
+        // The file passes the validator inside the repository and reads back to the submission.
+        let bytes = try #require(try bot.file(draft.path, onForkBranch: draft.branch))
+        #expect(bytes == draft.content)
+        var files = try CatalogReader.read(directory: Package.fixtures).0
+        let decoded = FicheDecoder.decode(FicheLocation(kind: .author, id: "lea.martin"), bytes: bytes)
+        files.add(FicheLocation(kind: .author, id: "lea.martin"), decoded)
+        #expect(Validator(today: today).validate(files).filter { $0.severity == .error }.isEmpty)
+        guard case .author(let author)? = decoded.fiche else {
+            Issue.record("not an author fiche")
+            return
+        }
+        #expect(author.fullname.value == "Léa Martin")
+        #expect(author.missions.flatMap { $0.startups.map(\.value) } == ["auxAJ", "e-inspé"])
+        #expect(author.github?.value == "lea-martin")
+    }
+
+    @Test func theSamePersonAgainGetsTheOpenPullRequest() async throws {
+        let bot = try await Bot.start()
+        defer { Task { [sandbox = bot.sandbox] in try? await sandbox.stop() } }
+        let first = try await bot.opener.open(try bot.draft())
+        // Submitted again, with another role: still the same person (the same fiche path).
+        let again = try await bot.opener.open(try bot.draft(replacing("role", with: "\"Lead dev\"", in: Bot.json)))
+        #expect(again == PullRequestOpener.Opened(number: first.number, url: first.url, branch: first.branch, existing: true))
+        #expect((bot.hosting.snapshot.pulls[FakeSandbox.upstream] ?? []).count == 1)
+        #expect(try await bot.hosting.branches(of: FakeSandbox.fork).count == 2, "master and the one bot branch")
+    }
+
+    @Test func aPullRequestOpenedByHandIsFoundToo() async throws {
+        let bot = try await Bot.start()
+        defer { Task { [sandbox = bot.sandbox] in try? await sandbox.stop() } }
+        // Someone opened a PR adding the fiche by hand, on a branch with no bot name, titled freely.
+        let github = bot.opener.github, fork = bot.opener.fork, upstream = bot.opener.upstream
+        let base = try #require(try await github.reference(upstream, "heads/master")).object.sha
+        let tree = try await github.createTree(fork, base: try await github.commit(upstream, sha: base).tree.sha,
+                                               files: [.init(path: "content/_authors/lea.martin.md", content: "---\nfullname: Léa Martin\n---\n")])
+        let commit = try await github.createCommit(fork, message: "ma fiche", tree: tree, parents: [base])
+        try await github.createBranch(fork, "patch-1", sha: commit)
+        let byHand = try await github.createPullRequest(upstream, title: "Ajout de ma fiche", head: "fichesync-bot:patch-1", base: "master", body: "", maintainerCanModify: false)
+        let opened = try await bot.opener.open(try bot.draft())
+        #expect(opened.number == byHand.number)
+        #expect(opened.existing)
+        #expect((bot.hosting.snapshot.pulls[FakeSandbox.upstream] ?? []).count == 1)
+    }
+
+    @Test func aFicheAlreadyOnMasterIsRefused() async throws {
+        let bot = try await Bot.start()
+        defer { Task { [sandbox = bot.sandbox] in try? await sandbox.stop() } }
+        var draft = try bot.draft()
+        draft.path = "content/_authors/marius.tellier.md"
+        await #expect { try await bot.opener.open(draft) } throws: { ($0 as? PullRequestOpener.Refused)?.code == .ficheExists }
+        #expect(try await bot.hosting.branches(of: FakeSandbox.fork).count == 1)
+    }
+
+    /// Each step of the workflow failing for good: the run fails, no branch is left on the
+    /// fork, no pull request is open; once the fault is gone, the next run opens exactly one.
+    @Test(arguments: [
+        "GET /repos/{owner}/{repo}/git/ref/{ref}", "GET /repos/{owner}/{repo}/pulls", "GET /repos/{owner}/{repo}/contents/{path}",
+        "GET /repos/{owner}/{repo}/git/commits/{commit_sha}", "POST /repos/{owner}/{repo}/git/trees", "POST /repos/{owner}/{repo}/git/commits",
+        "POST /repos/{owner}/{repo}/git/refs", "POST /repos/{owner}/{repo}/pulls",
+    ])
+    func aFaultAtAnyStepLeavesNoStrayBranch(_ endpoint: String) async throws {
+        #expect(FakeGitHubServer.endpoints.contains(endpoint), "\(endpoint) is an endpoint of the fake")
+        let bot = try await Bot.start()
+        defer { Task { [sandbox = bot.sandbox] in try? await sandbox.stop() } }
+        let draft = try bot.draft()
+        bot.sandbox.github.setFaults(Faults(failureRate: 1), on: endpoint)
+        await #expect(throws: ProviderError.self) { try await bot.opener.open(draft) }
+        #expect(bot.sandbox.github.injectedFaults(on: endpoint).serverErrors > 0)
+        #expect(Array(try await bot.hosting.branches(of: FakeSandbox.fork).keys) == ["master"], "no stray branch after a failure at \(endpoint)")
+        #expect((bot.hosting.snapshot.pulls[FakeSandbox.upstream] ?? []).isEmpty)
+        bot.sandbox.github.setFaults(Faults(), on: endpoint)
+        let opened = try await bot.opener.open(draft)
+        #expect(!opened.existing)
+        #expect((bot.hosting.snapshot.pulls[FakeSandbox.upstream] ?? []).count == 1)
+    }
+
+    /// The pull request's answer lost after GitHub made it: the bot finds it instead of
+    /// removing its branch (which would close it) or opening a second.
+    @Test func aLostAnswerToThePullRequestIsTheOpenPullRequest() async throws {
+        let bot = try await Bot.start()
+        defer { Task { [sandbox = bot.sandbox] in try? await sandbox.stop() } }
+        bot.sandbox.github.setFaults(Faults(dropAfterEvery: 1), on: "POST /repos/{owner}/{repo}/pulls")
+        let opened = try await bot.opener.open(try bot.draft())
+        let pulls = bot.hosting.snapshot.pulls[FakeSandbox.upstream] ?? []
+        #expect(pulls.count == 1)
+        #expect(pulls.first?.state == "open")
+        #expect(opened.number == pulls.first?.number)
+    }
+
+    @Test func anUpdateChangesOnlyItsLinesOnTheUpstreamsCurrentFiche() async throws {
+        let bot = try await Bot.start()
+        defer { Task { [sandbox = bot.sandbox] in try? await sandbox.stop() } }
+        let opened = try await bot.opener.open(change: ProposedChange(lastMissionEnd: newEnd), memberID: "gustave.noiret", fullname: "Gustave Noiret")
+        let branch = try #require(opened.branch)
+        #expect(branch.hasPrefix("gustave-noiret-update-"))
+        let after = try #require(try bot.file("content/_authors/gustave.noiret.md", onForkBranch: branch))
+        #expect(changedLines(try fixture("gustave.noiret"), after) == (["    end: 2028-06-12\r"], ["    end: 2027-12-31\r"]))
+        let pull = try #require(bot.hosting.snapshot.pulls[FakeSandbox.upstream]?.first)
+        #expect(pull.title == "Mise à jour de gustave.noiret : mission prolongée jusqu'au 31/12/2027")
+        await #expect { try await bot.opener.open(change: ProposedChange(role: "x"), memberID: "nobody.here", fullname: "") } throws: {
+            ($0 as? PullRequestOpener.Refused)?.code == .ficheMissing
+        }
+    }
+}
