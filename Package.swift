@@ -191,6 +191,7 @@ let package = Package(
                 "FicheSyncCLI",
                 "FicheSync", "Accounts", "Providers", "Sandbox", "TestKit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
