@@ -25,6 +25,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         // Settings read once from the environment, secrets marked (fichesync config).
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: []),
+        // The tests' child processes (CLI.run): awaited without holding a thread of the
+        // concurrency pool, as Foundation's Process did. FilePath comes from swift-system.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         .systemLibrary(
@@ -110,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "FicheSyncBenchmarks",
             dependencies: [
-                "FicheSync", "Accounts", "Providers", "Sandbox",
+                "FicheSync", "Accounts", "PRBot", "Providers", "Sandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -129,7 +133,9 @@ let package = Package(
         .target(
             name: "TestKit",
             dependencies: [
-                "FicheSync", "Providers",
+                "FicheSync",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"), "Providers",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

@@ -187,6 +187,23 @@ struct BenchCommand: AsyncParsableCommand {
             rows.append([real.label, "reconcile sandbox: the same, nothing saved", String(format: "%.2f s", sandbox.unsaved), "", "", ""])
             syncLines.append(String(format: "sandbox first convergence: saving the fakes' changes as they happen costs %.0f %%", (sandbox.saved / sandbox.unsaved - 1) * 100))
         }
+        if let real = corpora.first {
+            FileHandle.standardError.write(Data("measuring the PR bot's in-place edits on \(real.label)…\n".utf8))
+            let bot = PRBotBenchmark(fichesync: fichesync, today: today)
+            let edits = try bot.edits(authors: real.size, runs: runs)
+            rows.append([real.label, "PR bot: in-place mission extension of every author fiche (\(edits.count)), each read back and verified",
+                         String(format: "%.3f s", edits.seconds), String(format: "%.0f", Double(edits.count) / edits.seconds), "", ""])
+        }
+        if let syncBenchmark {
+            FileHandle.standardError.write(Data("measuring `fichesync onboard` against the sandbox GitHub…\n".utf8))
+            guard case .url(let url) = try await syncBenchmark.freshDatabase() else { throw ValidationError("no database") }
+            let synced = try Measure.child(fichesync, ["sync", PRBotBenchmark.fixtures], environment: ["DATABASE_URL": url])
+            guard synced.status == 0 else { throw ValidationError("fichesync sync of the fixtures exited \(synced.status)") }
+            let onboard = try await PRBotBenchmark(fichesync: fichesync, today: today).onboard(database: url, work: work, runs: runs)
+            processRows.append(["fixtures (150 authors), sandbox GitHub on loopback",
+                                "`fichesync onboard --file`, whole process: submission checked, fiche rendered, PR opened (\(onboard.requests) requests)",
+                                String(format: "%.3f s", onboard.seconds), "", "", ""])
+        }
         rows += processRows
 
         if let python, let real = corpora.first, let ours = parseValidateSeconds[real.size], let check = checkSeconds[real.size] {

@@ -28,51 +28,51 @@ import Glibc
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    @Test func closedPortSaysConnectionRefused() throws {
+    @Test func closedPortSaysConnectionRefused() async throws {
         let port = try Self.closedPort()
-        let run = try CLI.run(["db", "status"], environment: ["DATABASE_URL": "postgres://someone:s3cret@127.0.0.1:\(port)/db"])
+        let run = try await CLI.run(["db", "status"], environment: ["DATABASE_URL": "postgres://someone:s3cret@127.0.0.1:\(port)/db"])
         run.expectOneErrorLine(containing: "cannot connect to the database at 127.0.0.1:\(port): connection refused — is Postgres running? check DATABASE_URL")
         #expect(!run.stderr.contains("s3cret"))
     }
 
-    @Test func unencodedSlashInThePasswordIsNamed() throws {
-        let run = try CLI.run(["db", "status"], environment: ["DATABASE_URL": "postgres://someone:pa/ss0rd@127.0.0.1:5432/db"])
+    @Test func unencodedSlashInThePasswordIsNamed() async throws {
+        let run = try await CLI.run(["db", "status"], environment: ["DATABASE_URL": "postgres://someone:pa/ss0rd@127.0.0.1:5432/db"])
         run.expectOneErrorLine(containing: "percent-encode the user name and password (`/` is %2F")
         #expect(!run.stderr.contains("ss0rd"))
     }
 
-    @Test func portOutOfRangeIsRefused() throws {
-        let run = try CLI.run(["db", "status"], environment: ["DATABASE_URL": "postgres://someone@127.0.0.1:99999/db"])
+    @Test func portOutOfRangeIsRefused() async throws {
+        let run = try await CLI.run(["db", "status"], environment: ["DATABASE_URL": "postgres://someone@127.0.0.1:99999/db"])
         run.expectOneErrorLine(containing: "DATABASE_URL's port 99999 is not a TCP port (1 to 65535)")
     }
 
     /// NIO would listen on 70000 mod 65536 = 4464 without a word.
-    @Test func sandboxPortOutOfRangeIsAUsageError() throws {
-        let run = try CLI.run(["sandbox", "--port", "70000"], timeout: 20)
+    @Test func sandboxPortOutOfRangeIsAUsageError() async throws {
+        let run = try await CLI.run(["sandbox", "--port", "70000"], timeout: 20)
         run.expectOneErrorLine(containing: "--port 70000 is not a TCP port: give 1 to 65535, or 0 for a free one")
     }
 
     /// FICHESYNC_HOME under a regular file cannot be created: the reason and the remedy,
     /// from the database's side and from a folder snapshot's.
-    @Test func homeThatCannotBeCreatedIsOneLine() throws {
+    @Test func homeThatCannotBeCreatedIsOneLine() async throws {
         let tmp = try TemporaryDirectory()
         try tmp.write(["file": "not a folder"])
         let home = tmp.sub("file/home")
-        let status = try CLI.run(["db", "status"], environment: ["DATABASE_URL": nil, "FICHESYNC_HOME": home])
+        let status = try await CLI.run(["db", "status"], environment: ["DATABASE_URL": nil, "FICHESYNC_HOME": home])
         status.expectOneErrorLine(containing: "cannot create FICHESYNC_HOME \(home): not a directory — set FICHESYNC_HOME to a writable folder")
-        let sync = try CLI.run(["sync", Package.fixtures], environment: ["DATABASE_URL": nil, "FICHESYNC_HOME": home])
+        let sync = try await CLI.run(["sync", Package.fixtures], environment: ["DATABASE_URL": nil, "FICHESYNC_HOME": home])
         sync.expectOneErrorLine(containing: "\(home)/repositories (under FICHESYNC_HOME): not a directory — set FICHESYNC_HOME to a writable folder")
     }
 
     /// Without write permission (root writes everywhere, so only as another user).
     @Test(.enabled(if: getuid() != 0, "root can write in a mode-555 folder"))
-    func unwritableHomeSaysPermissionDenied() throws {
+    func unwritableHomeSaysPermissionDenied() async throws {
         let tmp = try TemporaryDirectory()
         let locked = tmp.sub("locked")
         try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: true)
         try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: locked)
         defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: locked) }
-        let run = try CLI.run(["db", "status"], environment: ["DATABASE_URL": nil, "FICHESYNC_HOME": locked + "/home"])
+        let run = try await CLI.run(["db", "status"], environment: ["DATABASE_URL": nil, "FICHESYNC_HOME": locked + "/home"])
         run.expectOneErrorLine(containing: "permission denied — set FICHESYNC_HOME to a writable folder")
     }
 
@@ -100,7 +100,7 @@ import Glibc
         try await connection.query("SELECT pg_reload_conf()", logger: TestDatabase.logger)
         try await connection.close()
         let url = "postgres://\(EmbeddedPostgres.user):wr0ng-one@localhost/postgres?host=\(cluster.dataDirectory)"
-        let run = try await runOffThePool { try CLI.run(["db", "status"], environment: ["DATABASE_URL": url]) }
+        let run = try await CLI.run(["db", "status"], environment: ["DATABASE_URL": url])
         run.expectOneErrorLine(containing: "password authentication failed for user \"fichesync\" — check DATABASE_URL")
         #expect(!run.stderr.contains("wr0ng"))
     }
@@ -108,18 +108,18 @@ import Glibc
 
 /// Member ids no fiche has, on every command that takes one: a wrong command line, exit 2.
 @Suite struct UnknownMemberTests {
-    @Test func unknownMemberExitsTwoEverywhere() throws {
+    @Test func unknownMemberExitsTwoEverywhere() async throws {
         let home = try TemporaryDirectory()
         var environment: [String: String?] = ["DATABASE_URL": nil]
         for name in ["OVH_APP_KEY", "MATTERMOST_URL", "GITHUB_TOKEN", "GITHUB_ORG_ADMIN_TOKEN"] { environment[name] = nil }
-        let sync = try CLI.run(["sync", Package.fixtures], home: home, environment: environment)
+        let sync = try await CLI.run(["sync", Package.fixtures], home: home, environment: environment)
         #expect(sync.status == 0, "\(sync.stderr)")
         for arguments in [["member", "nobody.here"], ["redirect", "nobody.here"], ["redirect", "nobody.here", "x@example.org"],
                           ["accounts", "nobody.here"], ["reconcile", "--dry-run", "--member", "nobody.here"]] {
-            let run = try CLI.run(arguments, home: home, environment: environment)
+            let run = try await CLI.run(arguments, home: home, environment: environment)
             run.expectOneErrorLine(containing: "no member nobody.here in the synced fiches: check the id, or run `fichesync sync` first")
         }
         // A known member is still shown.
-        #expect(try CLI.run(["member", "chloe.darcy"], home: home, environment: environment).status == 0)
+        #expect(try await CLI.run(["member", "chloe.darcy"], home: home, environment: environment).status == 0)
     }
 }

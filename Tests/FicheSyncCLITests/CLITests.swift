@@ -32,8 +32,8 @@ import TestKit
     // MARK: check on a folder
 
     /// The bundled fixtures check clean: status 0, the eight warnings, nothing on stderr.
-    @Test func fixturesCheckWithoutErrors() throws {
-        let run = try CLI.run(["check", Package.fixtures])
+    @Test func fixturesCheckWithoutErrors() async throws {
+        let run = try await CLI.run(["check", Package.fixtures])
         #expect(run.status == 0)
         #expect(run.stdoutLines.last == Self.fixtureSummary)
         #expect(run.stdoutLines.count { $0.contains(": warning: ") } == 8)
@@ -41,10 +41,10 @@ import TestKit
     }
 
     /// One broken fiche: status 1 and its compiler-style `path:line:col: error: message [rule]` line.
-    @Test func brokenFicheExitsOneWithItsLine() throws {
+    @Test func brokenFicheExitsOneWithItsLine() async throws {
         let tree = try TemporaryDirectory()
         try tree.write(Self.brokenTree)
-        let run = try CLI.run(["check", tree.path])
+        let run = try await CLI.run(["check", tree.path])
         #expect(run.status == 1)
         #expect(run.stdoutLines.contains(Self.brokenError), "\(run.stdout)")
         #expect(run.stdoutLines.last == "7 fiches checked, 1 errors, 1 warnings")
@@ -54,37 +54,37 @@ import TestKit
     // MARK: sources that cannot be read, bad command lines
 
     /// A path that does not exist: status 2, one `fichesync: error:` line, nothing on stdout.
-    @Test func missingPathExitsTwo() throws {
+    @Test func missingPathExitsTwo() async throws {
         let tmp = try TemporaryDirectory()
-        let run = try CLI.run(["check", tmp.sub("no-such-folder")])
+        let run = try await CLI.run(["check", tmp.sub("no-such-folder")])
         run.expectOneErrorLine(containing: "no such file or directory")
     }
 
     /// A folder the user cannot read exits 2 (skipped as root, who reads everything).
     @Test(.enabled(if: getuid() != 0, "root can read a mode-000 folder"))
-    func unreadableFolderExitsTwo() throws {
+    func unreadableFolderExitsTwo() async throws {
         let tmp = try TemporaryDirectory()
         let locked = tmp.sub("locked")
         try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: true)
         try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: locked)
         defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: locked) }
-        let run = try CLI.run(["check", locked])
+        let run = try await CLI.run(["check", locked])
         run.expectOneErrorLine(containing: "permission denied")
     }
 
     /// A regular file where a folder is expected exits 2.
-    @Test func filePathExitsTwo() throws {
+    @Test func filePathExitsTwo() async throws {
         let tmp = try TemporaryDirectory()
         try tmp.write(["notes.md": "not a folder"])
-        let run = try CLI.run(["check", tmp.sub("notes.md")])
+        let run = try await CLI.run(["check", tmp.sub("notes.md")])
         run.expectOneErrorLine(containing: "not a directory")
     }
 
     /// A folder with neither content/ nor a git repository exits 2.
-    @Test func folderWithoutContentOrGitExitsTwo() throws {
+    @Test func folderWithoutContentOrGitExitsTwo() async throws {
         let tmp = try TemporaryDirectory()
         try tmp.write(["README.md": "nothing to check"])
-        let run = try CLI.run(["check", tmp.path])
+        let run = try await CLI.run(["check", tmp.path])
         run.expectOneErrorLine(containing: "holds no content/ folder and is not a git repository")
     }
 
@@ -97,17 +97,17 @@ import TestKit
         (["member"], "missing expected argument '<id>'", "member"),
         (["members", "--active", "--expired"], "--active and --expired exclude each other", "members"),
     ])
-    func usageErrorsPrintOneLineAndExitTwo(arguments: [String], message: String, command: String?) throws {
-        let run = try CLI.run(arguments)
+    func usageErrorsPrintOneLineAndExitTwo(arguments: [String], message: String, command: String?) async throws {
+        let run = try await CLI.run(arguments)
         run.expectOneErrorLine(containing: message)
         #expect(run.stderr.hasSuffix(" — see `fichesync\(command.map { " " + $0 } ?? "") --help`\n"), "\(run.stderr)")
     }
 
     /// An unreachable URL exits 2 with one line naming it, and leaves no half-made mirror behind.
-    @Test func unreachableURLExitsTwo() throws {
+    @Test func unreachableURLExitsTwo() async throws {
         let home = try TemporaryDirectory()
         let url = "file:///nonexistent/repo.git"
-        let run = try CLI.run(["check", url], home: home)
+        let run = try await CLI.run(["check", url], home: home)
         run.expectOneErrorLine(containing: url)
         let mirrors = ((try? FileManager.default.contentsOfDirectory(atPath: home.sub("repositories"))) ?? []).filter { !$0.hasPrefix(".") }
         #expect(mirrors == [])
@@ -116,8 +116,8 @@ import TestKit
     // MARK: output formats
 
     /// `--format json` is one document with the documented keys, on every diagnostic too.
-    @Test func jsonOutputHasTheDocumentedKeys() throws {
-        let run = try CLI.run(["check", Package.fixtures, "--format", "json"])
+    @Test func jsonOutputHasTheDocumentedKeys() async throws {
+        let run = try await CLI.run(["check", Package.fixtures, "--format", "json"])
         #expect(run.status == 0)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(Set(document.keys).isSuperset(of: ["version", "source", "fiches", "errors", "warnings", "diagnostics"]))
@@ -141,10 +141,10 @@ import TestKit
     }
 
     /// From a git repository, the JSON document names the commit read.
-    @Test func jsonOutputNamesTheCommitOfARepository() throws {
+    @Test func jsonOutputNamesTheCommitOfARepository() async throws {
         let tmp = try TemporaryDirectory()
         let commit = try CorpusWriter.commit(Self.fixtureFiles(), toNewBareRepository: tmp.sub("content.git"))
-        let run = try CLI.run(["check", tmp.sub("content.git"), "--format", "json"])
+        let run = try await CLI.run(["check", tmp.sub("content.git"), "--format", "json"])
         #expect(run.status == 0)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(document["commit"] as? String == commit.description)
@@ -152,10 +152,10 @@ import TestKit
     }
 
     /// `--format github` prints one workflow command per problem, escaped as actions/toolkit does.
-    @Test func githubOutputAnnotatesEachLine() throws {
+    @Test func githubOutputAnnotatesEachLine() async throws {
         let tree = try TemporaryDirectory()
         try tree.write(Self.brokenTree)
-        let run = try CLI.run(["check", tree.path, "--format", "github"])
+        let run = try await CLI.run(["check", tree.path, "--format", "github"])
         #expect(run.status == 1)
         #expect(run.stdoutLines.contains(
             "::error file=content/_authors/paul.martin.md,line=8,col=10,title=fichesync%3A date-order::`missions[0].end` (2024-01-01) must be after its start (2024-05-01)"
@@ -166,7 +166,7 @@ import TestKit
         #expect(run.stdoutLines.count == 3)
         #expect(run.stdoutLines.last == "7 fiches checked, 1 errors, 1 warnings")
 
-        let fixtures = try CLI.run(["check", Package.fixtures, "--format", "github"])
+        let fixtures = try await CLI.run(["check", Package.fixtures, "--format", "github"])
         #expect(fixtures.status == 0)
         let annotations = fixtures.stdoutLines.dropLast()
         #expect(annotations.count == 8)
@@ -177,15 +177,15 @@ import TestKit
     // MARK: generated corpora and git sources
 
     /// A generated tree and the bare repository it is committed to check alike, without errors.
-    @Test func generatedTreeAndBareRepositoryAgree() throws {
+    @Test func generatedTreeAndBareRepositoryAgree() async throws {
         let tmp = try TemporaryDirectory()
         let tree = tmp.sub("corpus")
-        let generate = try CLI.run(["generate", tree, "--authors", "200", "--bare", tree + ".git"])
+        let generate = try await CLI.run(["generate", tree, "--authors", "200", "--bare", tree + ".git"])
         #expect(generate.status == 0, "\(generate.stderr)")
         #expect(generate.stdout.hasPrefix("wrote "))
 
-        let fromFolder = try CLI.run(["check", tree])
-        let fromRepository = try CLI.run(["check", tree + ".git"])
+        let fromFolder = try await CLI.run(["check", tree])
+        let fromRepository = try await CLI.run(["check", tree + ".git"])
         #expect(fromFolder.status == 0)
         #expect(fromRepository.status == 0)
         let summary = try #require(fromFolder.stdoutLines.last)
@@ -197,21 +197,21 @@ import TestKit
     }
 
     /// A `file://` URL is mirrored under $FICHESYNC_HOME/repositories once, then only fetched.
-    @Test func fileURLIsMirroredThenReused() throws {
+    @Test func fileURLIsMirroredThenReused() async throws {
         let tmp = try TemporaryDirectory()
         let home = try TemporaryDirectory()
         let upstream = tmp.sub("upstream.git")
         try CorpusWriter.commit(Self.fixtureFiles(), toNewBareRepository: upstream)
         let url = "file://" + upstream
 
-        let first = try CLI.run(["check", url], home: home)
+        let first = try await CLI.run(["check", url], home: home)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdoutLines.last == Self.fixtureSummary)
         let mirrors = try FileManager.default.contentsOfDirectory(atPath: home.sub("repositories")).filter { !$0.hasPrefix(".") }
         #expect(mirrors.count == 1)
         #expect(mirrors.allSatisfy { $0.hasSuffix(".git") }, "\(mirrors)")
 
-        let second = try CLI.run(["check", url], home: home)
+        let second = try await CLI.run(["check", url], home: home)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdoutLines.last == first.stdoutLines.last)
         #expect(try FileManager.default.contentsOfDirectory(atPath: home.sub("repositories")).filter { !$0.hasPrefix(".") } == mirrors)

@@ -10,12 +10,12 @@ import TestKit
                           "MATTERMOST_BOT_TOKEN": "mm-token-77ab", "GITHUB_TOKEN": "ghp_secret31337"]
 
     @Test(arguments: ["text", "json"])
-    func secretsAreRedactedAndSourcesShown(_ format: String) throws {
+    func secretsAreRedactedAndSourcesShown(_ format: String) async throws {
         var environment: [String: String?] = Self.secrets.mapValues { $0 }
         environment["DATABASE_URL"] = "postgres://fichesync:db-password-5e5e@db.example:5432/fiches"
         environment["GITHUB_TEAM"] = "incubateur"
         environment["FICHESYNC_HOME"] = nil
-        let run = try CLI.run(["config", "--format", format], environment: environment)
+        let run = try await CLI.run(["config", "--format", format], environment: environment)
         #expect(run.status == 0, "\(run.stderr)")
         let output = run.stdout + run.stderr
         for secret in Self.secrets.values + ["db-password-5e5e"] {
@@ -41,7 +41,7 @@ import TestKit
         let settings = try await TestDatabase.makeSettings()
         guard case .url(let url) = settings, var components = URLComponents(string: url) else { return }
         components.password = "db-password-5e5e"
-        let run = try CLI.run(["db", "status"], environment: ["DATABASE_URL": components.string, "FICHESYNC_LOG_LEVEL": "trace"])
+        let run = try await CLI.run(["db", "status"], environment: ["DATABASE_URL": components.string, "FICHESYNC_LOG_LEVEL": "trace"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(!(run.stdout + run.stderr).contains("db-password-5e5e"))
         #expect(run.stdout.contains("****"))

@@ -38,7 +38,7 @@ import Glibc
         return path
     }
 
-    @Test func quotesDollarsAndLineBreaksInPaths() throws {
+    @Test func quotesDollarsAndLineBreaksInPaths() async throws {
         let base = try Self.shortFolder()
         defer { try? FileManager.default.removeItem(atPath: base) }
         // The working directory, as a team might name it, plus what an attacker would add.
@@ -51,10 +51,10 @@ import Glibc
         // FICHESYNC_HOME named oddly, then the default `.fichesync` inside the odd working directory.
         for variable in [home, nil] {
             let environment: [String: String?] = ["DATABASE_URL": nil, "FICHESYNC_HOME": variable]
-            let sync = try CLI.run(["sync", Package.fixtures], home: scratch, directory: directory, environment: environment)
+            let sync = try await CLI.run(["sync", Package.fixtures], home: scratch, directory: directory, environment: environment)
             #expect(sync.status == 0, "\(sync.stdout)\(sync.stderr)")
             #expect(sync.stdout.contains("224 added"), "\(sync.stdout)")
-            let status = try CLI.run(["db", "status"], home: scratch, directory: directory, environment: environment)
+            let status = try await CLI.run(["db", "status"], home: scratch, directory: directory, environment: environment)
             #expect(status.status == 0, "\(status.stderr)")
             let cluster = (variable ?? (directory as NSString).appendingPathComponent(".fichesync")) + "/postgres"
             #expect(status.stdout.contains("embedded cluster in \(cluster)"), "\(status.stdout)")
@@ -66,10 +66,10 @@ import Glibc
     }
 
     /// A FICHESYNC_HOME too deep for a Unix socket path: one line saying so and what to do.
-    @Test func tooLongSocketPathIsOneClearLine() throws {
+    @Test func tooLongSocketPathIsOneClearLine() async throws {
         let home = try TemporaryDirectory()
         let deep = home.sub(String(repeating: "d", count: 100))
-        let run = try CLI.run(["db", "status"], home: home, environment: ["DATABASE_URL": nil, "FICHESYNC_HOME": deep])
+        let run = try await CLI.run(["db", "status"], home: home, environment: ["DATABASE_URL": nil, "FICHESYNC_HOME": deep])
         run.expectOneErrorLine(containing: "too long for Unix sockets")
         #expect(run.stderr.contains("set FICHESYNC_HOME to a shorter folder"))
     }

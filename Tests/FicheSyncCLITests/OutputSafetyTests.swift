@@ -5,22 +5,22 @@ import TestKit
 
 /// `generate` into a folder that holds something, and CSV cells a spreadsheet would run.
 @Suite struct OutputSafetyTests {
-    @Test func generateRefusesANonEmptyFolderUnlessForced() throws {
+    @Test func generateRefusesANonEmptyFolderUnlessForced() async throws {
         let tmp = try TemporaryDirectory()
         let fiche = "content/_authors/jeanne.dupont.md"
         try tmp.write(["tree/" + fiche: "my own fiche"])
-        let refused = try CLI.run(["generate", tmp.sub("tree"), "--authors", "20"])
+        let refused = try await CLI.run(["generate", tmp.sub("tree"), "--authors", "20"])
         refused.expectOneErrorLine(containing: "\(tmp.sub("tree")) is not empty: generate would overwrite the fiches of that folder — give a new or empty one, or --force")
         #expect(try String(contentsOfFile: tmp.sub("tree/" + fiche), encoding: .utf8) == "my own fiche")
 
-        let forced = try CLI.run(["generate", tmp.sub("tree"), "--authors", "20", "--force"])
+        let forced = try await CLI.run(["generate", tmp.sub("tree"), "--authors", "20", "--force"])
         #expect(forced.status == 0, "\(forced.stderr)")
-        #expect(try CLI.run(["generate", tmp.sub("new"), "--authors", "20"]).status == 0)
+        #expect(try await CLI.run(["generate", tmp.sub("new"), "--authors", "20"]).status == 0)
     }
 
     /// Fullnames and roles are anyone's text: in CSV, a cell starting with `=`, `+`, `-`, `@`,
     /// a tab or a carriage return gets a `'` in front (OWASP), and is quoted when it needs it.
-    @Test func csvCellsThatLookLikeFormulasAreNeutralised() throws {
+    @Test func csvCellsThatLookLikeFormulasAreNeutralised() async throws {
         let home = try TemporaryDirectory()
         let tree = try TemporaryDirectory()
         var files = validTree
@@ -29,9 +29,9 @@ import TestKit
             .replacingOccurrences(of: "role: Développeuse", with: "role: '@SUM(1+1)'")
         try tree.write(files)
         let environment: [String: String?] = ["DATABASE_URL": nil]
-        let sync = try CLI.run(["sync", tree.path], home: home, environment: environment)
+        let sync = try await CLI.run(["sync", tree.path], home: home, environment: environment)
         #expect(sync.status == 0, "\(sync.stdout)\(sync.stderr)")
-        let csv = try CLI.run(["members", "--format", "csv"], home: home, environment: environment)
+        let csv = try await CLI.run(["members", "--format", "csv"], home: home, environment: environment)
         #expect(csv.status == 0)
         let row = try #require(csv.stdoutLines.first { $0.hasPrefix("jeanne.dupont,") })
         #expect(row.hasPrefix("jeanne.dupont,\"'=HYPERLINK(\"\"http://x.example\"\",\"\"clic\"\")\",'@SUM(1+1),Développement,"), "\(row)")

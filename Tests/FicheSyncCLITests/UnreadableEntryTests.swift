@@ -65,10 +65,10 @@ import Glibc
 
     /// From the disk: one error line per odd entry, the other fiches checked, nothing read
     /// through a link, and a named pipe does not make the check wait for a writer forever.
-    @Test func folderCheckReportsEachOddEntryAndGoesOn() throws {
+    @Test func folderCheckReportsEachOddEntryAndGoesOn() async throws {
         let base = try TemporaryDirectory()
         let repo = try Self.makeTree(in: base, pipe: true)
-        let run = try CLI.run(["check", repo], timeout: 30)
+        let run = try await CLI.run(["check", repo], timeout: 30)
         #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
         #expect(run.stderr == "")
         let lines = run.stdoutLines
@@ -81,14 +81,14 @@ import Glibc
 
     /// The same tree committed: git holds links as blobs of their text and folders as trees;
     /// neither is read as a fiche, with the same lines as from the disk.
-    @Test func gitCheckAgreesWithTheFolder() throws {
+    @Test func gitCheckAgreesWithTheFolder() async throws {
         let base = try TemporaryDirectory()
         let repo = try Self.makeTree(in: base, pipe: false)
         try Self.git(["init", "-q"], in: repo)
         try Self.git(["add", "-A"], in: repo)
         try Self.git(["commit", "-q", "-m", "odd entries"], in: repo)
-        let fromGit = try CLI.run(["check", repo, "--rev", "HEAD"])
-        let fromFolder = try CLI.run(["check", repo])
+        let fromGit = try await CLI.run(["check", repo, "--rev", "HEAD"])
+        let fromFolder = try await CLI.run(["check", repo])
         #expect(fromGit.status == 1, "\(fromGit.stdout)\(fromGit.stderr)")
         for expected in [Self.folderLine, Self.outsideLine, Self.absoluteLine, Self.loopLine, Self.danglingLine, Self.nameLine] {
             #expect(fromGit.stdoutLines.contains(expected), "\(expected)\n\(fromGit.stdout)")
@@ -98,13 +98,13 @@ import Glibc
 
     /// `sync` of a folder whose link leads to a valid fiche outside it: not synced (it used
     /// to load the outside file into the database), the lines say why.
-    @Test func folderSyncRefusesOddEntries() throws {
+    @Test func folderSyncRefusesOddEntries() async throws {
         let base = try TemporaryDirectory()
         let repo = base.sub("repo")
         try base.write(["outside.md": Self.outsideFiche])
         try base.write(validTree.mapKeys { "repo/\($0)" })
         try FileManager.default.createSymbolicLink(atPath: repo + "/content/_authors/paul.lien.md", withDestinationPath: "../../../outside.md")
-        let run = try CLI.run(["sync", repo], home: base, environment: ["DATABASE_URL": nil])
+        let run = try await CLI.run(["sync", repo], home: base, environment: ["DATABASE_URL": nil])
         #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
         #expect(run.stdoutLines.first == Self.outsideLine, "\(run.stdout)")
         #expect(run.stdout.contains("not synced"), "\(run.stdout)")

@@ -1,4 +1,6 @@
 import Foundation
+import Subprocess
+import SystemPackage
 import Testing
 
 /// Runs the built `fichesync` executable.
@@ -47,37 +49,36 @@ public enum CLI {
     }
 
     /// Runs `fichesync arguments` with FICHESYNC_HOME set to `home` (a fresh folder by default),
-    /// from inside that folder (or `directory`); output goes through files, so a large output
-    /// cannot block the child.
+    /// from inside that folder (or `directory`), and waits for it without holding a thread:
+    /// swift-subprocess, not Foundation's `Process`, whose wait blocked one of the
+    /// concurrency pool's two threads here (and once never returned). Killed past `timeout`.
     public static func run(_ arguments: [String], home: TemporaryDirectory? = nil, directory: String? = nil, timeout: Double = 120,
-                    environment: [String: String?] = [:]) throws -> Run {
+                           environment: [String: String?] = [:]) async throws -> Run {
         let home = try home ?? TemporaryDirectory()
-        let output = try TemporaryDirectory()
-        let stdoutPath = output.sub("stdout"), stderrPath = output.sub("stderr")
-        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        let stdout = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
-        let stderr = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
-
-        let process = Process()
-        process.executableURL = try executable()
-        process.arguments = arguments
-        var variables = ProcessInfo.processInfo.environment.merging(["FICHESYNC_HOME": home.path]) { _, new in new }
-        for (name, value) in environment { variables[name] = value }
-        process.environment = variables
-        process.currentDirectoryURL = URL(fileURLWithPath: directory ?? home.path)
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
-        process.waitUntilExit()
-        watchdog.cancel()
-        try stdout.close()
-        try stderr.close()
-        return Run(status: process.terminationStatus,
-                   stdout: String(decoding: try Data(contentsOf: URL(fileURLWithPath: stdoutPath)), as: UTF8.self),
-                   stderr: String(decoding: try Data(contentsOf: URL(fileURLWithPath: stderrPath)), as: UTF8.self))
+        let variables = environment.merging(["FICHESYNC_HOME": home.path]) { mine, _ in mine }
+        let executable = try executable().path, workingDirectory = directory ?? home.path
+        return try await withThrowingTaskGroup(of: Run?.self) { group in
+            group.addTask {
+                var updates: [Subprocess.Environment.Key: String?] = [:]
+                for (name, value) in variables { updates[Subprocess.Environment.Key(stringLiteral: name)] = value }
+                let result = try await Subprocess.run(
+                    .path(FilePath(executable)), arguments: Arguments(arguments), environment: .inherit.updating(updates),
+                    workingDirectory: FilePath(workingDirectory), input: .none,
+                    output: .string(limit: 64 << 20), error: .string(limit: 64 << 20))
+                let status: Int32 = switch result.terminationStatus {
+                case .exited(let code): code
+                case .signaled(let signal): 128 + signal
+                }
+                return Run(status: status, stdout: result.standardOutput ?? "", stderr: result.standardError ?? "")
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(timeout))
+                return nil
+            }
+            // The first to finish: the run, or the watchdog (which cancels the run: Subprocess kills the child).
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return try #require(first, "fichesync \(arguments.joined(separator: " ")) did not end within \(timeout) s")
+        }
     }
 }
