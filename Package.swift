@@ -28,6 +28,8 @@ let package = Package(
         // The tests' child processes (CLI.run): awaited without holding a thread of the
         // concurrency pool, as Foundation's Process did. FilePath comes from swift-system.
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        // GitHub App authentication: the app's JWT (RS256) traded for installation tokens.
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
@@ -60,6 +62,7 @@ let package = Package(
         .target(
             name: "Providers",
             dependencies: [
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -72,6 +75,8 @@ let package = Package(
             name: "Sandbox",
             dependencies: [
                 "FicheSync", "Providers",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -158,6 +163,8 @@ let package = Package(
             name: "ProvidersTests",
             dependencies: [
                 "Providers", "Sandbox", "TestKit",
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]

@@ -67,6 +67,8 @@ public final class FakeGitHubServer: FakeProvider {
     /// The token of the upstream's maintainer (`sandbox-maintainer`): the only one that may
     /// write to an organisation's repository — merge a pull request, move its branches.
     public let maintainerToken = "fake-github-maintainer-token"
+    /// The GitHub App (JWT → installation tokens), for what needs one: check runs.
+    public let app = FakeGitHubApp()
     /// The repositories it hosts (nil: none, the fake serves only the organisation).
     public let hosting: GitHubHosting?
     /// Faults injected at one endpoint only (`POST /repos/{owner}/{repo}/git/blobs`…), so a
@@ -175,12 +177,21 @@ public final class FakeGitHubServer: FakeProvider {
 
     public func handle(_ request: FakeRequest) -> FakeReply {
         state.withLock { $0.requests += 1 }
+        let now = clock.withLock { $0 }
+        let segments = request.segments
+        if request.method == .POST, segments.count == 4, segments[0] == "app", segments[1] == "installations", segments[3] == "access_tokens" {
+            // The app authenticates with its JWT, not a token.
+            if let fault = faults.next() { return fault }
+            return app.mintToken(request, installation: segments[2], now: now, objects: GitHubObjects(api: request.base, organization: organization))
+        }
         // GitHub takes both `Bearer <token>` and the older `token <token>` (PyGithub's).
         let authorization = request.headers.first(name: "Authorization")
         let account: GitHubAccount
         switch authorization {
         case "Bearer \(token)", "token \(token)": account = .bot
         case "Bearer \(maintainerToken)", "token \(maintainerToken)": account = .maintainer
+        case .some(let header) where header.hasPrefix("Bearer ") && app.isValidInstallationToken(String(header.dropFirst(7)), at: now):
+            account = .app
         default: return GitHubCall.error(.unauthorized, "Bad credentials", documentation: GitHubRoute.documentationRoot)
         }
         if let fault = faults.next() { return fault }

@@ -138,9 +138,13 @@ struct GitHubAccount: Sendable, Equatable {
     var id: Int
     /// May write to every hosted repository (the upstream's maintainers: merges, base branches).
     var isMaintainer: Bool
+    /// Authenticated as the GitHub App's installation (check runs need it).
+    var isApp = false
 
     static let bot = GitHubAccount(login: "fichesync-bot", id: 500, isMaintainer: false)
     static let maintainer = GitHubAccount(login: "sandbox-maintainer", id: 501, isMaintainer: true)
+    /// The app's installation acts on the bot's fork and opens pull requests as the bot does.
+    static let app = GitHubAccount(login: "fichesync-bot", id: 500, isMaintainer: false, isApp: true)
 }
 
 /// A failed call as GitHub answers it: a status and a `basic-error` (or, with `errors`, a
