@@ -183,6 +183,7 @@ let package = Package(
             name: "PRBotTests",
             dependencies: [
                 "PRBot", "FicheSync", "Providers", "Sandbox", "TestKit",
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -54,3 +54,28 @@ extension GitRepository {
         return defaultBranch
     }
 }
+
+extension GitRepository {
+    /// Fetches pull request `number`'s head (`refs/pull/<n>/head`, which GitHub keeps on the
+    /// upstream for every pull request, from forks too) from the mirror's `origin` into the
+    /// same name here, and returns its commit. Only objects are fetched: nothing from the pull
+    /// request is ever checked out or run.
+    public func fetchPullRequestHead(_ number: Int) throws(GitError) -> GitOID {
+        let reference = "refs/pull/\(number)/head"
+        var remote: OpaquePointer?
+        defer { git_remote_free(remote) }
+        try check("read remote origin", git_remote_lookup(&remote, handle, "origin"))
+        var options = git_fetch_options()
+        try check("fetch options", git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)))
+        options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
+        let refspec = strdup("+\(reference):\(reference)")
+        defer { free(refspec) }
+        var specs = [refspec]
+        let fetched = specs.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            var array = git_strarray(strings: buffer.baseAddress, count: 1)
+            return git_remote_fetch(remote, &array, &options, "fetch pull request")
+        }
+        try check("fetch \(reference)", fetched)
+        return try commit(for: reference)
+    }
+}
