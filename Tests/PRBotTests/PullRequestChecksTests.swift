@@ -4,6 +4,7 @@ import FicheSync
 import Foundation
 import Logging
 import Providers
+import Synchronization
 import Sandbox
 import TestKit
 import Testing
@@ -125,5 +126,48 @@ import Testing
         let head = try #require(try await setup.bot.reference(setup.upstream, "heads/master")).object.sha
         await #expect { try await setup.bot.createCheckRun(setup.upstream, name: "x", headSHA: head, conclusion: "success", title: "t", summary: "s", annotations: []) }
             throws: { ($0 as? ProviderError)?.status == 403 }
+    }
+}
+
+extension PullRequestChecksTests {
+    /// One comment per pull request, edited at each new head and never posted again.
+    @Test func theMergePreviewIsOneCommentEditedInPlace() async throws {
+        let setup = try await Setup.start()
+        defer { Task { [sandbox = setup.sandbox] in try? await sandbox.stop() } }
+        let fixture = try String(contentsOfFile: "\(Package.fixtures)/content/_authors/anatole.garrigue.md", encoding: .utf8)
+        let extended = fixture.replacingOccurrences(of: "    end: 2023-12-18", with: "    end: 2027-12-31")
+        try await setup.push(["content/_authors/anatole.garrigue.md": extended, "content/_authors/lea.martin.md": Self.author("Léa Martin")],
+                             branch: "arrivee", create: true)
+        let pull = try await setup.bot.createPullRequest(setup.upstream, title: "Arrivée", head: "fichesync-bot:arrivee", base: "master",
+                                                          body: "", maintainerCanModify: false)
+        let asked = Mutex<[[String]]>([])
+        let planner: PullRequestChecks.Planner = { head, members in
+            asked.withLock { $0.append(members.sorted()) }
+            #expect(head.authors.contains { $0.id == "lea.martin" })
+            return [PreviewOperation(provider: "ovh", action: "create", target: "lea.martin@beta.gouv.fr", member: "lea.martin"),
+                    PreviewOperation(provider: "mattermost", action: "add-to-team", target: "lea.martin", group: "community", member: "lea.martin")]
+        }
+        let first = try await setup.checks.check(number: pull.number, today: today, planner: planner)
+        #expect(asked.withLock { $0 } == [["anatole.garrigue", "lea.martin"]])
+        let comments = try await setup.bot.comments(setup.upstream, issue: pull.number)
+        #expect(comments.count == 1)
+        let body = try #require(comments.first?.body)
+        #expect(body.hasPrefix(MergePreview.marker))
+        #expect(body.contains("- prolonge la mission de anatole.garrigue jusqu'au 31/12/2027"))
+        #expect(body.contains("- ajoute la fiche de Léa Martin \\(lea.martin\\)"))
+        #expect(body.contains("- crée l'adresse lea.martin@beta.gouv.fr"))
+        #expect(body.contains("- ajoute lea.martin à l'équipe Mattermost « community »"))
+        #expect(body.contains("Rien ne sera supprimé."))
+
+        // A push breaking a fiche: the same comment now says what is refused, and plans nothing.
+        try await setup.push(["content/_authors/anatole.garrigue.md": extended, "content/_authors/lea.martin.md": Self.author("Léa Martin", domaine: "Cuisine")],
+                             branch: "arrivee", create: false)
+        let second = try await setup.checks.check(number: pull.number, today: today, planner: planner)
+        #expect(second.previewComment == first.previewComment)
+        let edited = try await setup.bot.comments(setup.upstream, issue: pull.number)
+        #expect(edited.count == 1, "edited in place, never posted again")
+        #expect(edited.first?.body?.contains("**Refusé en l'état** (1 erreur)") == true)
+        #expect(edited.first?.body?.contains("`content/_authors/lea.martin.md:4`") == true)
+        #expect(asked.withLock { $0.count } == 1, "nothing planned while an error remains")
     }
 }

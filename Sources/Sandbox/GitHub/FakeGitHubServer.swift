@@ -71,6 +71,8 @@ public final class FakeGitHubServer: FakeProvider {
     public let app = FakeGitHubApp()
     /// The check runs apps wrote.
     let checkRuns = FakeCheckRuns()
+    /// Comments on pull requests.
+    let comments = FakeIssueComments()
     /// The repositories it hosts (nil: none, the fake serves only the organisation).
     public let hosting: GitHubHosting?
     /// Faults injected at one endpoint only (`POST /repos/{owner}/{repo}/git/blobs`…), so a
@@ -220,7 +222,7 @@ public final class FakeGitHubServer: FakeProvider {
     /// Every endpoint the fake serves, resource by resource (one file each). A new resource —
     /// the PR bot's repos, git data, pulls, issues, checks — is one more file of routes and
     /// one more entry here, not more cases in one switch.
-    static let routes: [GitHubRoute] = usersRoutes + orgsRoutes + teamsRoutes + reposRoutes + gitDataRoutes + pullsRoutes + checksRoutes
+    static let routes: [GitHubRoute] = usersRoutes + orgsRoutes + teamsRoutes + reposRoutes + gitDataRoutes + pullsRoutes + checksRoutes + issuesRoutes
 
     /// Finds the route for the request and answers it under the state's lock. A path under
     /// `/orgs/{org}` for another organisation is 404, as GitHub answers an organisation the
