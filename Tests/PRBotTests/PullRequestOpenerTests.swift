@@ -43,12 +43,13 @@ import Testing
         }
 
         /// The fiche at the head of the fork's `branch`, read with libgit2 from the hosted repository.
-        func file(_ path: String, onForkBranch branch: String) throws -> [UInt8]? {
+        func file(_ path: String, onForkBranch branch: String, parent: String? = nil) throws -> [UInt8]? {
             let repository = try GitRepository(at: try #require(hosting.path(of: FakeSandbox.upstream)))
             let head = try #require(try repository.reference("refs/namespaces/fichesync-bot/refs/heads/\(branch)"))
             let info = try repository.commitInfo(head)
             let master = try #require(try repository.reference("refs/heads/master"))
             #expect(info.parents == [master], "one commit on the upstream's head")
+            if let parent { #expect(info.parents.map(\.description) == [parent]) }
             guard let entry = try repository.ficheEntries(at: head).first(where: { $0.location.path == path }) else { return nil }
             return try repository.blob(entry.blob)
         }
@@ -176,5 +177,44 @@ import Testing
         await #expect { try await bot.opener.open(change: ProposedChange(role: "x"), memberID: "nobody.here", fullname: "") } throws: {
             ($0 as? PullRequestOpener.Refused)?.code == .ficheMissing
         }
+    }
+}
+
+extension PullRequestOpenerTests {
+    /// The base moves under a bot PR and conflicts with it: the bot rebuilds its branch with
+    /// the same change on the new base, and the PR merges again.
+    @Test func aBotPullRequestInConflictIsRebuiltOnTheNewBase() async throws {
+        let bot = try await Bot.start()
+        defer { Task { [sandbox = bot.sandbox] in try? await sandbox.stop() } }
+        let opened = try await bot.opener.open(change: ProposedChange(lastMissionEnd: newEnd), memberID: "anatole.garrigue", fullname: "Anatole Garrigue")
+        #expect(try await bot.opener.rebuildIfInConflict(number: opened.number) == .clean)
+
+        // A maintainer changes the same line on master.
+        let maintainer = GitHubClient(http: .shared, apiURL: bot.opener.github.transport.baseURL, organization: "betagouv",
+                                      tokens: StaticToken(bot.sandbox.github.maintainerToken), policy: .fastRetries())
+        let upstream = bot.opener.upstream
+        let master = try #require(try await maintainer.reference(upstream, "heads/master")).object.sha
+        let fiche = try String(contentsOfFile: "\(Package.fixtures)/content/_authors/anatole.garrigue.md", encoding: .utf8)
+        let tree = try await maintainer.createTree(upstream, base: try await maintainer.commit(upstream, sha: master).tree.sha, files: [
+            .init(path: "content/_authors/anatole.garrigue.md", content: fiche.replacingOccurrences(of: "end: 2023-12-18", with: "end: 2024-06-30")),
+        ])
+        let moved = try await maintainer.createCommit(upstream, message: "Fin de mission corrigée", tree: tree, parents: [master])
+        try await maintainer.moveBranch(upstream, "master", sha: moved, force: false)
+        #expect(try await bot.opener.github.pullRequestDetail(upstream, number: opened.number).mergeable == false)
+
+        let rebuild = try await bot.opener.rebuildIfInConflict(number: opened.number)
+        guard case .rebuilt(_, let base) = rebuild else {
+            Issue.record("not rebuilt: \(rebuild)")
+            return
+        }
+        #expect(base == moved)
+        #expect(rebuild.words?.contains("reconstruite") == true)
+        let detail = try await bot.opener.github.pullRequestDetail(upstream, number: opened.number)
+        #expect(detail.mergeable == true)
+        let branch = try #require(opened.branch)
+        let after = try #require(try bot.file("content/_authors/anatole.garrigue.md", onForkBranch: branch, parent: moved))
+        #expect(changedLines(Array(fiche.replacingOccurrences(of: "end: 2023-12-18", with: "end: 2024-06-30").utf8), after)
+                == (["    end: 2024-06-30"], ["    end: 2027-12-31"]))
+        #expect(try await bot.opener.rebuildIfInConflict(number: opened.number) == .clean)
     }
 }

@@ -8,7 +8,7 @@ import FicheSync
 /// else. Comments, key order, quoting style, CRLF line ends and the Markdown body stay byte
 /// for byte. (The replaced system parsed the file and dumped it again: every PR showed the
 /// whole file reformatted, empty keys dropped.)
-public struct ProposedChange: Sendable, Equatable {
+public struct ProposedChange: Sendable, Equatable, Codable {
     /// The new end of the mission that ends last.
     public var lastMissionEnd: FicheDate?
     /// Missions added after the existing ones.

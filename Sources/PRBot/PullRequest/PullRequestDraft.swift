@@ -4,7 +4,7 @@ import FicheSync
 /// What the bot proposes, before anything is sent to GitHub: the file, the branch on the
 /// fork, and a French title and body that tell a reviewer who this is and what merging does.
 public struct PullRequestDraft: Sendable, Equatable {
-    public enum Kind: String, Sendable, Codable {
+    public enum Kind: String, Sendable, Codable, Equatable {
         case onboarding, update
     }
 
@@ -58,7 +58,8 @@ extension PullRequestDraft {
         if let github = fiche.github { lines.append("- GitHub : @\(github)") }
         lines += ["", "**Ce que la fusion va créer** : \(Self.creations(fiche, outcome).joined(separator: ", ")).", "",
                   "Pour valider, un membre de l'équipe (ou le référent) relit la fiche et fusionne cette pull request (bouton « Merge »). Une coche verte ne veut pas dire que c'est fusionné : tant que ce n'est pas fait, les accès ne sont pas créés.",
-                  "", "<sub>Ouverte par fichesync à partir du formulaire d'arrivée.</sub>"]
+                  "", "<sub>Ouverte par fichesync à partir du formulaire d'arrivée.</sub>",
+                  BotChangeRecord(kind: .onboarding, memberID: fiche.id).marker]
         return PullRequestDraft(
             kind: .onboarding, memberID: fiche.id, path: fiche.path, content: content,
             branch: "author\(branchSafe(fiche.id))-\(suffix(content, path: fiche.path))",
@@ -76,7 +77,7 @@ extension PullRequestDraft {
         if let role = change.role { changes.append("change le rôle pour « \(Markdown.escape(role)) »") }
         let body = (["Mise à jour de la fiche de **\(Markdown.escape(fullname))** (`\(id)`) :", ""] + changes.map { "- \($0)" } + [
             "", "Seules ces lignes changent dans la fiche ; rien ne sera supprimé. Une fois fusionnée, les accès suivent la nouvelle fiche en quelques secondes.",
-            "", "<sub>Ouverte par fichesync.</sub>",
+            "", "<sub>Ouverte par fichesync.</sub>", BotChangeRecord(kind: .update, memberID: id, change: change).marker,
         ]).joined(separator: "\n")
         let title = change.lastMissionEnd.map { "Mise à jour de \(id) : mission prolongée jusqu'au \($0.french)" } ?? "Mise à jour de \(id)"
         return PullRequestDraft(kind: .update, memberID: id, path: path, content: content,

@@ -32,7 +32,7 @@ public struct NewAuthorFiche: Sendable, Equatable {
 }
 
 /// A mission as the bot writes it (a new recruit's, or one added to an existing fiche).
-public struct NewMission: Sendable, Equatable {
+public struct NewMission: Sendable, Equatable, Codable {
     public var start: FicheDate
     public var end: FicheDate
     public var status: MissionStatus
