@@ -110,6 +110,7 @@ let package = Package(
             name: "FicheSyncCLI",
             dependencies: [
                 "FicheSync", "Accounts", "PRBot", "Providers", "Sandbox",
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -45,6 +45,9 @@ public struct FicheSyncSettings: Sendable {
         Setting(variable: "GITHUB_TEAM", summary: "GitHub team every active member joins", isSecret: false, defaultValue: nil),
         Setting(variable: "GITHUB_REPOSITORY", summary: "the content repository pull requests go to (owner/name)", isSecret: false, defaultValue: "betagouv/beta.gouv.fr"),
         Setting(variable: "GITHUB_FORK", summary: "the bot's fork its branches are written to (owner/name)", isSecret: false, defaultValue: nil),
+        Setting(variable: "GITHUB_APP_ID", summary: "the GitHub App that writes check runs (its id)", isSecret: false, defaultValue: nil),
+        Setting(variable: "GITHUB_APP_INSTALLATION_ID", summary: "the App's installation on the content repository", isSecret: false, defaultValue: nil),
+        Setting(variable: "GITHUB_APP_PRIVATE_KEY", summary: "the App's private key (PEM text)", isSecret: true, defaultValue: nil),
     ]
 
     /// Values found in the environment, by variable (empty values count as unset).

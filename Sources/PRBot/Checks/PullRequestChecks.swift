@@ -30,8 +30,9 @@ public struct PullRequestChecks: Sendable {
         public var errors: Int
         public var warnings: Int
         public var annotated: [Diagnostic]
-        /// The merge preview comment, when a planner was given.
+        /// The merge preview comment, when a planner was given, and what it says.
         public var previewComment: Int?
+        public var preview: MergePreview?
     }
 
     /// What merging the head would do to accounts: the members the pull request adds or
@@ -70,14 +71,16 @@ public struct PullRequestChecks: Sendable {
         let run = try await github.createCheckRun(upstream, name: Self.name, headSHA: head.description, conclusion: errors == 0 ? "success" : "failure",
                                                   title: title, summary: summary, annotations: annotations)
         var comment: Int?
+        var shown: MergePreview?
         if let planner {
             let refused = diagnostics.filter { $0.severity == .error }
             let operations = refused.isEmpty ? try await planner(read.catalog, read.members) : []
             let preview = MergePreview(headSHA: head.description, changes: read.changes, operations: operations, refused: refused, rebuilt: rebuilt)
             comment = try await publish(preview, number: number)
+            shown = preview
         }
         return Outcome(checkRun: run.id, headSHA: head.description, errors: errors, warnings: warnings, annotated: diagnostics,
-                       previewComment: comment)
+                       previewComment: comment, preview: shown)
     }
 
     struct HeadReading: Sendable {
