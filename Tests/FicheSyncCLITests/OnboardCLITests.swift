@@ -54,6 +54,13 @@ import TestKit
         #expect(again.stdout == opened.stdout)
         #expect(again.stderr.contains("already open"))
 
+        // Its checks and merge preview (the sandbox's GitHub App, the reconcile sandbox's accounts).
+        let checked = try await run(["checks", "1"], home)
+        #expect(checked.status == 0, "\(checked.stderr)")
+        #expect(checked.stdout.contains("- crée l'adresse lea.martin@beta.gouv.fr"), "\(checked.stdout)")
+        #expect(checked.stdout.contains("- invite @lea-martin dans l'organisation GitHub"), "\(checked.stdout)")
+        #expect(checked.stdoutLines.last?.hasPrefix("pull request #1 at ") == true)
+
         // The maintainer merges it, with any GitHub client (here a plain HTTP PUT).
         let sandbox = try await FakeSandbox.start(repositories: home.sub("sandbox/github"), seed: Package.fixtures)
         var request = HTTPClientRequest(url: "\(sandbox.base)/github/repos/\(FakeSandbox.upstream)/pulls/1/merge")
