@@ -193,6 +193,7 @@ let package = Package(
             name: "SandboxTests",
             dependencies: [
                 "Sandbox", "FicheSync", "Providers", "TestKit",
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 // The hosted repositories' tests build their requests (methods, headers, bodies).
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -351,6 +351,43 @@ def hosted_checks(gh, models, exact, parsed, failure, pages):
             up_owner, up_repo, title="again", head=f"{fork_owner}:{branch}", base="master"))
         expect(body.errors and "already exists" in (body.errors[0].message or ""), body)
 
+    @check("github strict: POST issues/{n}/comments is 201, an issue-comment; listed page by page; PATCH edits it")
+    def comments():
+        response = gh.rest.issues.create_comment(up_owner, up_repo, state["pull"], body="<!-- fichesync:merge-preview -->\nCe que la fusion va faire")
+        expect(response.status_code == 201, f"HTTP {response.status_code}")
+        comment = exact(models.IssueComment, response)
+        found, _ = pages(gh.rest.issues.list_comments, models.IssueComment, owner=up_owner, repo=up_repo, issue_number=state["pull"])
+        expect([c.id for c in found] == [comment.id], found)
+        edited = parsed(models.IssueComment, lambda: gh.rest.issues.update_comment(up_owner, up_repo, comment.id, body="édité"))
+        expect(edited.body == "édité" and edited.id == comment.id, edited)
+
+    @check("github strict: check runs as the App (GITHUB_APP_TOKEN): create (201), more annotations by PATCH, get, list; 51 annotations or a personal token refused")
+    def check_runs():
+        token = os.environ.get("GITHUB_APP_TOKEN")
+        expect(token, "GITHUB_APP_TOKEN (an installation token of the sandbox's App) is not set")
+        app = GitHub(TokenAuthStrategy(token), base_url=env("GITHUB_API_URL"), auto_retry=False, http_cache=False)
+        note = {"path": path, "start_line": 2, "end_line": 2, "start_column": 11, "end_column": 11, "annotation_level": "failure",
+                "message": "`role` is missing", "title": "required-key"}
+        response = app.rest.checks.create(up_owner, up_repo, name="fichesync", head_sha=state["commit"], status="completed", conclusion="failure",
+                                          output={"title": "1 erreur", "summary": "à corriger", "annotations": [note]})
+        expect(response.status_code == 201, f"HTTP {response.status_code}")
+        run = exact(models.CheckRun, response)
+        expect(run.head_sha == state["commit"] and run.conclusion == "failure" and run.output.annotations_count == 1, run)
+        more = parsed(models.CheckRun, lambda: app.rest.checks.update(up_owner, up_repo, run.id, output={
+            "title": "2 erreurs", "summary": "à corriger", "annotations": [dict(note, start_line=3, end_line=3)]}))
+        expect(more.output.annotations_count == 2, more.output)
+        parsed(models.CheckRun, lambda: app.rest.checks.get(up_owner, up_repo, run.id))
+        notes, _ = pages(app.rest.checks.list_annotations, models.CheckAnnotation, owner=up_owner, repo=up_repo, check_run_id=run.id)
+        expect([n.start_line for n in notes] == [2, 3], notes)
+        listed = parsed(models.ReposOwnerRepoCommitsRefCheckRunsGetResponse200,
+                        lambda: app.rest.checks.list_for_ref(up_owner, up_repo, state["commit"]))
+        expect(listed.total_count == 1 and listed.check_runs[0].id == run.id, listed)
+        # githubkit refuses 51 annotations itself: sent as a plain request, the fake must too.
+        url = f"/repos/{up_owner}/{up_repo}/check-runs"
+        failure(422, models.ValidationError, lambda: app.request("POST", url, json={
+            "name": "fichesync", "head_sha": state["commit"], "output": {"title": "t", "summary": "s", "annotations": [note] * 51}}))
+        failure(403, models.BasicError, lambda: gh.request("POST", url, json={"name": "fichesync", "head_sha": state["commit"]}))
+
     @check("github strict: list pulls page by page, pull-request-simples; GET one is a pull-request, mergeable")
     def list_and_get_pulls():
         found, _ = pages(gh.rest.pulls.list, models.PullRequestSimple, owner=up_owner, repo=up_repo, state="all")
@@ -384,7 +421,7 @@ def hosted_checks(gh, models, exact, parsed, failure, pages):
         expect(gh.rest.git.delete_ref(fork_owner, fork_repo, f"heads/{branch}").status_code == 204, "delete")
         failure(422, models.ValidationError, lambda: gh.rest.git.delete_ref(fork_owner, fork_repo, f"heads/{branch}"))
 
-    for step in (repositories, fork, get_ref, read_objects, blob, tree_and_commit, create_ref, contents, create_pull,
+    for step in (repositories, fork, get_ref, read_objects, blob, tree_and_commit, create_ref, contents, create_pull, comments, check_runs,
                  list_and_get_pulls, pull_files, merge_pull, merge_upstream, update_and_delete_ref):
         step()
 

@@ -194,7 +194,8 @@ public final class FakeGitHubServer: FakeProvider {
         switch authorization {
         case "Bearer \(token)", "token \(token)": account = .bot
         case "Bearer \(maintainerToken)", "token \(maintainerToken)": account = .maintainer
-        case .some(let header) where header.hasPrefix("Bearer ") && app.isValidInstallationToken(String(header.dropFirst(7)), at: now):
+        case .some(let header) where (header.hasPrefix("Bearer ") && app.isValidInstallationToken(String(header.dropFirst(7)), at: now))
+            || (header.hasPrefix("token ") && app.isValidInstallationToken(String(header.dropFirst(6)), at: now)):
             account = .app
         default: return GitHubCall.error(.unauthorized, "Bad credentials", documentation: GitHubRoute.documentationRoot)
         }
