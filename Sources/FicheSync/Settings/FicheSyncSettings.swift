@@ -45,6 +45,7 @@ public struct FicheSyncSettings: Sendable {
         Setting(variable: "GITHUB_TEAM", summary: "GitHub team every active member joins", isSecret: false, defaultValue: nil),
         Setting(variable: "GITHUB_REPOSITORY", summary: "the content repository pull requests go to (owner/name)", isSecret: false, defaultValue: "betagouv/beta.gouv.fr"),
         Setting(variable: "GITHUB_FORK", summary: "the bot's fork its branches are written to (owner/name)", isSecret: false, defaultValue: nil),
+        Setting(variable: "GITHUB_WEBHOOK_SECRET", summary: "the secret GitHub signs webhook deliveries with (HMAC-SHA256)", isSecret: true, defaultValue: nil),
     ]
 
     /// Values found in the environment, by variable (empty values count as unset).
@@ -85,6 +86,7 @@ public struct FicheSyncSettings: Sendable {
     public var githubTeam: String? { found["GITHUB_TEAM"] }
     public var githubRepository: String { value("GITHUB_REPOSITORY") ?? "betagouv/beta.gouv.fr" }
     public var githubFork: String? { found["GITHUB_FORK"] }
+    public var githubWebhookSecret: String? { found["GITHUB_WEBHOOK_SECRET"] }
 
     /// Every setting with the value in effect and where it came from. Secrets show as
     /// `<secret>` (a `DATABASE_URL` keeps its host and database, its password masked).

@@ -1,0 +1,80 @@
+import Foundation
+import Sandbox
+import Testing
+@testable import PRBot
+
+/// The polling pass against the sandbox GitHub and a real Postgres.
+@Suite struct PollingPassTests {
+    /// `membre.aa`, `membre.ab`, …: valid member ids for many fiches.
+    static func id(_ index: Int) -> String {
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        return "membre.\(letters[index / 26 % 26])\(letters[index % 26])"
+    }
+
+    @Test func everyOpenPullRequestIsSeenBeyondOneHundredAndOnlyAuthorFichesAreFollowed() async throws {
+        try await WatchedRepository.with { repo in
+            for index in 0..<103 {
+                try await repo.open(["content/_authors/\(Self.id(index)).md": WatchedRepository.fiche("Membre \(index)")], branch: "fiche-\(index)")
+            }
+            // Not followed: no author fiche (a startup's page, a README).
+            try await repo.open(["README.md": "bonjour\n"], branch: "readme")
+            try await repo.open(["content/_startups/nouvelle.md": "---\ntitle: x\n---\n"], branch: "startup")
+            let report = try await repo.pass()
+            #expect(report.openOnGitHub == 105)
+            let followed = try await repo.followed()
+            #expect(followed.count == 103)
+            #expect(Set(followed.flatMap(\.members)) == Set((0..<103).map(Self.id)))
+            #expect(followed.allSatisfy { $0.state == .open && $0.kind == .handMade && $0.members.count == 1 })
+            #expect(report.changed.count == 103 && report.changed.allSatisfy { $0.changes == [.opened] })
+            // A second pass: nothing new.
+            #expect(try await repo.pass().changed.isEmpty)
+        }
+    }
+
+    @Test func aHandMadePullRequestIsFollowedToItsMergeAndAClosedOneStaysClosed() async throws {
+        try await WatchedRepository.with { repo in
+            let byHand = try await repo.open(["content/_authors/lea.martin.md": WatchedRepository.fiche("Léa Martin")], branch: "patch-1", byHand: true)
+            let refused = try await repo.open(["content/_authors/paul.durand.md": WatchedRepository.fiche("Paul Durand")], branch: "patch-2", draft: true)
+            _ = try await repo.pass()
+            var followed = try await repo.followed()
+            let lea = try #require(followed.first { $0.number == byHand })
+            #expect(lea.kind == .handMade && lea.members == ["lea.martin"] && lea.headRepository == FakeSandbox.upstream)
+            #expect(lea.htmlURL == "https://github.com/\(FakeSandbox.upstream)/pull/\(byHand)")
+            #expect(lea.apiURL.hasSuffix("/repos/\(FakeSandbox.upstream)/pulls/\(byHand)"))
+            let paul = try #require(followed.first { $0.number == refused })
+            #expect(paul.draft && !paul.isRemindable)
+
+            // No webhook: the pass finds out, one PR merged and the other closed unmerged.
+            try await repo.merge(byHand)
+            try await repo.setState(refused, "closed")
+            let report = try await repo.pass()
+            #expect(report.changed.map(\.number) == [byHand, refused].sorted())
+            followed = try await repo.followed()
+            #expect(followed.first { $0.number == byHand }?.state == .merged)
+            #expect(followed.first { $0.number == byHand }?.mergedAt != nil)
+            #expect(followed.first { $0.number == refused }?.state == .closed)
+            #expect(followed.first { $0.number == refused }?.mergedAt == nil)
+
+            // Reopened: open again (and still a draft).
+            try await repo.setState(refused, "open")
+            #expect(try await repo.pass().changed.first?.changes == [.reopened])
+            #expect(try await repo.followed().first { $0.number == refused }?.state == .open)
+        }
+    }
+
+    @Test func aNewHeadIsSeen() async throws {
+        try await WatchedRepository.with { repo in
+            let number = try await repo.open(["content/_authors/lea.martin.md": WatchedRepository.fiche("Léa Martin")], branch: "patch-1")
+            _ = try await repo.pass()
+            // A second commit on the branch, adding another fiche.
+            let head = try #require(try await repo.followed().first).headSHA
+            let tree = try await repo.github.createTree(WatchedRepository.fork, base: try await repo.github.commit(WatchedRepository.fork, sha: head).tree.sha,
+                                                        files: [.init(path: "content/_authors/paul.durand.md", content: WatchedRepository.fiche("Paul Durand"))])
+            let commit = try await repo.github.createCommit(WatchedRepository.fork, message: "et Paul", tree: tree, parents: [head])
+            try await repo.github.moveBranch(WatchedRepository.fork, "patch-1", sha: commit, force: false)
+            let report = try await repo.pass()
+            #expect(report.changed.first?.number == number)
+            #expect(report.changed.first?.changes == [.newHead(commit), .membersChanged(["lea.martin", "paul.durand"])])
+        }
+    }
+}
