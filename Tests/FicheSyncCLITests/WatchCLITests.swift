@@ -9,9 +9,9 @@ import TestKit
 /// sees the merge and gives the member their accounts — on the embedded default and the
 /// sandbox (no GITHUB_TOKEN), as a newcomer runs it.
 @Suite struct WatchCLITests {
+    /// As the onboarding test runs the binary: the embedded default, no credentials.
     func run(_ arguments: [String], _ home: TemporaryDirectory) async throws -> CLI.Run {
-        let child = try ChildProcess(arguments, home: home, environment: OnboardCLITests.environment)
-        return CLI.Run(status: try await child.wait(), stdout: child.stdout, stderr: child.stderr)
+        try await OnboardCLITests().run(arguments, home)
     }
 
     @Test func anOnboardingIsFollowedToItsMergeAndTheAccounts() async throws {

@@ -78,3 +78,21 @@ import Testing
         }
     }
 }
+
+/// Two runners (a webhook and a pass, two instances) seeing a new PR at once.
+@Suite struct RacingObservationTests {
+    @Test func aNewPullRequestSeenTwiceAtOnceIsOpenedOnce() async throws {
+        try await WatchedRepository.with { repo in
+            let number = try await repo.open(["content/_authors/lea.martin.md": WatchedRepository.fiche("Léa Martin")], branch: "patch-1")
+            let pull = try #require(try await repo.github.pullRequest(WatchedRepository.upstream, number: number))
+            let observation = try PullRequestObservation(pull, members: ["lea.martin"], observedAt: Date())
+            let watcher = repo.watcher
+            let changes = try await withThrowingTaskGroup(of: [PullRequestState.Change].self) { group in
+                for _ in 0..<4 { group.addTask { try await watcher.observe(observation).changes } }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(changes == [.opened])
+            #expect(try await repo.count("pull_requests") == 1)
+        }
+    }
+}

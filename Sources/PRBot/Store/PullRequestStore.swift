@@ -28,6 +28,12 @@ public struct PullRequestStore: Sendable {
         return try await Self.decode(rows).first
     }
 
+    /// Locks one PR (row or not yet) until the transaction ends.
+    public func lock(repository: String, number: Int) async throws {
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(repository) || '#' || \(number)::text, 7011))",
+                                   logger: logger)
+    }
+
     /// Every followed PR of `repository` (all repositories when `nil`), newest first.
     public func all(repository: String? = nil) async throws -> [FollowedPullRequest] {
         let rows = try await connection.query("""

@@ -37,8 +37,11 @@ public struct MergeFollowUp: Sendable {
     public static func catalogSync(source: String, database: Database, cache: RepositoryCache,
                                    logger: Logger) -> @Sendable () async throws -> [String]? {
         return {
-            let kind = try ContentSource.classify(source, revisionRequested: false)
-            let resolved = try await BlockingWork.run { try kind.resolve(revision: nil, cache: cache) }
+            // Classifying looks at the disk, resolving fetches: both off the concurrency pool.
+            let (kind, resolved) = try await BlockingWork.run {
+                let kind = try ContentSource.classify(source, revisionRequested: false)
+                return (kind, try kind.resolve(revision: nil, cache: cache))
+            }
             guard resolved.unreadable.isEmpty else {
                 throw SyncRefused(commit: resolved.commit.description, diagnostics: resolved.unreadable)
             }

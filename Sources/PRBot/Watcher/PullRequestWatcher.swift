@@ -21,11 +21,14 @@ public struct PullRequestWatcher: Sendable {
         self.logger = logger
     }
 
-    /// Applies `observation` on `connection`, which must be inside a transaction: the row is
+    /// Applies `observation` on `connection`, which must be inside a transaction: the PR is
     /// locked from the read to the write, so two inputs seeing the PR at once apply one after
     /// the other. A stale observation writes nothing.
     public func observe(_ observation: PullRequestObservation, on connection: PostgresConnection) async throws -> PullRequestState.Transition {
         let store = PullRequestStore(connection: connection, logger: logger)
+        // A row lock cannot cover a PR not yet in the table: two runners seeing it first at
+        // once would both call it opened. A transaction-level lock on its name does.
+        try await store.lock(repository: repository.description, number: observation.number)
         let current = try await store.find(repository: repository.description, number: observation.number, locking: true)
         let kind = PullRequestKind.inferred(headRepository: observation.headRepository, branch: observation.headBranch,
                                             botFork: botFork?.description)
