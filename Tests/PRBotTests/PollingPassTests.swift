@@ -1,4 +1,7 @@
 import Foundation
+import PostgresNIO
+import Synchronization
+import TestKit
 import Sandbox
 import Testing
 @testable import PRBot
@@ -93,6 +96,31 @@ import Testing
             }
             #expect(changes == [.opened])
             #expect(try await repo.count("pull_requests") == 1)
+        }
+    }
+}
+
+/// What a transition causes is written in its transaction: the hook the messaging side uses.
+@Suite struct TransitionHookTests {
+    @Test func aFailingHookRollsTheTransitionBackAndTheNextPassDoesItAgain() async throws {
+        try await WatchedRepository.with { repo in
+            let number = try await repo.open(["content/_authors/lea.martin.md": WatchedRepository.fiche("Léa Martin")], branch: "patch-1")
+            struct Refused: Error {}
+            var watcher = repo.watcher
+            watcher.onTransition = { _, _ in throw Refused() }
+            let pass = PollingPass(github: repo.github, watcher: watcher, followUp: nil, logger: TestDatabase.logger)
+            await #expect(throws: Refused.self) { try await pass.run(now: Date()) }
+            #expect(try await repo.count("pull_requests") == 0)
+            let seen = Mutex<[String]>([])
+            watcher.onTransition = { transition, connection in
+                // The row is already there, on the transaction's connection.
+                let rows = try await connection.query("SELECT state FROM pull_requests WHERE number = \(transition.pullRequest.number)",
+                                                      logger: TestDatabase.logger)
+                for try await state in rows.decode(String.self) { seen.withLock { $0.append(state) } }
+            }
+            _ = try await PollingPass(github: repo.github, watcher: watcher, followUp: nil, logger: TestDatabase.logger).run(now: Date())
+            #expect(seen.withLock { $0 } == ["open"])
+            #expect(try await repo.followed().map(\.number) == [number])
         }
     }
 }

@@ -12,6 +12,10 @@ public struct PullRequestWatcher: Sendable {
     /// The bot's fork: a PR first seen from one of its branches is the bot's (recorded
     /// before a crash could lose it), not hand-made.
     public let botFork: RepositoryName?
+    /// Called with each transition that changed something, on the transaction that writes
+    /// it: what a transition causes (an outbox message, a reminder's schedule) is written with
+    /// it or not at all. Throwing rolls the transition back.
+    public var onTransition: (@Sendable (PullRequestState.Transition, PostgresConnection) async throws -> Void)?
     let logger: Logger
 
     public init(database: Database, repository: RepositoryName, botFork: RepositoryName?, logger: Logger) {
@@ -34,6 +38,7 @@ public struct PullRequestWatcher: Sendable {
                                             botFork: botFork?.description)
         let transition = PullRequestState.apply(observation, to: current, repository: repository.description, kind: kind)
         if !transition.stale, transition.pullRequest != current { try await store.save(transition.pullRequest) }
+        if !transition.changes.isEmpty, let onTransition { try await onTransition(transition, connection) }
         if !transition.changes.isEmpty {
             logger.info("pull request observed", metadata: [
                 "number": "\(observation.number)", "changes": "\(transition.changes.map(\.description).joined(separator: "; "))",
