@@ -183,10 +183,14 @@ let package = Package(
         .testTarget(
             name: "PRBotTests",
             dependencies: [
-                "PRBot", "FicheSync", "Providers", "Sandbox", "TestKit",
+                // Accounts only for the merge-to-accounts test, which wires the reconcile in as
+                // the CLI does: PRBot itself never depends on it.
+                "PRBot", "FicheSync", "Providers", "Sandbox", "TestKit", "Accounts",
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(

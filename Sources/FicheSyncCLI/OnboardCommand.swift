@@ -57,7 +57,7 @@ struct OnboardCommand: AsyncParsableCommand {
         let draft = PullRequestDraft.onboarding(checked, rendered: rendered, referentName: referentName,
                                                 outcome: MergeOutcomeWords(domain: Environment.settings.value("SECRETARIAT_DOMAIN") ?? "beta.gouv.fr",
                                                                            githubOrganization: Environment.settings.value("GITHUB_ORGANIZATION_NAME")))
-        let opened = try await PullRequestBot.run { try await $0.open(draft) }
+        let opened = try await PullRequestBot.openAndRecord(OpenedPullRequestRecord(onboarding: checked)) { try await $0.open(draft) }
         Swift.print(opened.url)
         if opened.existing {
             FileHandle.standardError.write(Data("fichesync: a pull request for \(checked.id) was already open: \(opened.url) (nothing new was written)\n".utf8))

@@ -91,8 +91,12 @@ struct ProposeCommand: AsyncParsableCommand {
             }
             return
         }
-        let opened = try await PullRequestBot.run { [id] in
-            try await $0.open(change: change, memberID: id, fullname: current.fullname.value)
+        var seen = Set<String>()
+        let startups = current.missions.flatMap { $0.startups.map(\.value) }.filter { seen.insert($0).inserted }
+        let facts = OpenedPullRequestRecord(kind: .update, memberID: id, startups: startups)
+        let fullname = current.fullname.value
+        let opened = try await PullRequestBot.openAndRecord(facts) { [id] in
+            try await $0.open(change: change, memberID: id, fullname: fullname)
         }
         Swift.print(opened.url)
         if opened.existing {

@@ -9,7 +9,30 @@ import Sandbox
 /// `GITHUB_TOKEN`, the sandbox's — its repositories kept in `$FICHESYNC_HOME/sandbox/github`,
 /// where `fichesync sandbox` serves them later (with the command that merges a pull request).
 enum PullRequestBot {
-    static func run<T: Sendable>(_ body: (PullRequestOpener) async throws -> T) async throws -> T {
+    /// Opens a pull request with `open`, then stores it in `pull_requests` with what the bot
+    /// knows of it (kind, member, referent, recruit's address, startups), so the watcher
+    /// follows it from the start. A PR opened but not recorded is not lost: the next polling
+    /// pass finds it (from the fork's branch name, still the bot's), only without those facts.
+    static func openAndRecord(_ facts: OpenedPullRequestRecord,
+                              _ open: @escaping @Sendable (PullRequestOpener) async throws -> PullRequestOpener.Opened) async throws -> PullRequestOpener.Opened {
+        try await Environment.withDatabase { database in
+            try await run { opener, _ in
+                let opened = try await open(opener)
+                let watcher = PullRequestWatcher(database: database, repository: opener.upstream, botFork: opener.fork, logger: Environment.logger)
+                do {
+                    _ = try await watcher.record(opened, facts, github: opener.github, now: Date())
+                } catch {
+                    FileHandle.standardError.write(Data("fichesync: warning: pull request \(opened.url) opened but not recorded (\(describe(error))); the next `fichesync watch` finds it\n".utf8))
+                }
+                return opened
+            }
+        }
+    }
+
+    /// Runs `body` with the bot and the settings in effect: the environment's, or the
+    /// sandbox's `export` lines (its GitHub, and its upstream as FICHES_REPOSITORY).
+    /// - Parameter what: what goes to the sandbox's GitHub, for the line that says so.
+    static func run<T: Sendable>(_ what: String = "the pull request goes", _ body: (PullRequestOpener, FicheSyncSettings) async throws -> T) async throws -> T {
         let configuration: BotConfiguration?
         do {
             configuration = try BotConfiguration(Environment.settings)
@@ -18,16 +41,17 @@ enum PullRequestBot {
         }
         do {
             if let configuration {
-                return try await body(configuration.opener(http: HTTPClient.shared, logger: Environment.logger))
+                return try await body(configuration.opener(http: HTTPClient.shared, logger: Environment.logger), Environment.settings)
             }
             let seed = try await BlockingWork.run { try SandboxCommand.seedFolder(nil) }
             let sandbox = try await FakeSandbox.start(domain: Environment.settings.value("SECRETARIAT_DOMAIN") ?? "beta.gouv.fr",
                                                       repositories: SandboxCommand.repositories, seed: seed)
-            FileHandle.standardError.write(Data("fichesync: sandbox: no GITHUB_TOKEN, so the pull request goes to the sandbox's GitHub (\(FakeSandbox.upstream), in \(SandboxCommand.repositories)); `fichesync sandbox` serves it and says how to merge it\n".utf8))
+            FileHandle.standardError.write(Data("fichesync: sandbox: no GITHUB_TOKEN, so \(what) to the sandbox's GitHub (\(FakeSandbox.upstream), in \(SandboxCommand.repositories)); `fichesync sandbox` serves it and says how to merge it\n".utf8))
             let exports = Dictionary(uniqueKeysWithValues: sandbox.exports.map { ($0.name, $0.value) })
-            guard let sandboxed = try BotConfiguration(FicheSyncSettings(environment: exports)) else { fail("the sandbox gave no GitHub token") }
+            let settings = FicheSyncSettings(environment: Environment.settings.environment.merging(exports) { _, sandbox in sandbox })
+            guard let sandboxed = try BotConfiguration(settings) else { fail("the sandbox gave no GitHub token") }
             do {
-                let result = try await body(sandboxed.opener(http: HTTPClient.shared, logger: Environment.logger))
+                let result = try await body(sandboxed.opener(http: HTTPClient.shared, logger: Environment.logger), settings)
                 try await sandbox.stop()
                 return result
             } catch {

@@ -75,9 +75,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             fail("--only \(only.rawValue), but \(only.rawValue) is not configured (set \(ProviderConfiguration.requirement(of: only)))")
         }
         var providers = ReconcileProviders(configuration)
-        var settings = AccountSettings(domain: configuration.domain, githubTeam: configuration.githubTeam,
-                                       maxDeletions: maxDeletions, mailingLists: lists)
-        settings.protectedAccounts = Environment.settings.protectedAccounts
+        let settings = accountSettings(configuration, maxDeletions: maxDeletions, mailingLists: lists)
         let progress = ApplyProgress()
         let outcome: Reconciler.Outcome
         do {
@@ -213,6 +211,14 @@ struct ReconcileCommand: AsyncParsableCommand {
         }
         return lines.joined(separator: "\n")
     }
+}
+
+/// The account rules of a run, from the configuration and the settings every run shares.
+func accountSettings(_ configuration: ProviderConfiguration, maxDeletions: Int? = nil, mailingLists: Bool = false) -> AccountSettings {
+    var settings = AccountSettings(domain: configuration.domain, githubTeam: configuration.githubTeam,
+                                   maxDeletions: maxDeletions, mailingLists: mailingLists)
+    settings.protectedAccounts = Environment.settings.protectedAccounts
+    return settings
 }
 
 /// The providers a run talks to: those the environment configures, or the sandbox's fakes when

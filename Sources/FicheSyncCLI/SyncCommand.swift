@@ -31,35 +31,18 @@ struct SyncCommand: AsyncParsableCommand {
         let commit: GitOID
         do {
             let kind = try ContentSource.classify(source, revisionRequested: rev != nil)
-            if case .remote = kind {
-                // Stored and printed: never with credentials.
-                source = ContentSource.redacted(source)
-            } else {
-                // The database remembers where it synced from: the same folder named two ways is one source.
-                source = URL(fileURLWithPath: source).standardizedFileURL.path
-            }
+            // Stored and printed: never with credentials.
+            source = kind.recordedName(source)
             // Snapshots, fetches and revision lookups block in libgit2: off the concurrency pool.
             let cache = Environment.repositoryCache, rev = self.rev, showProgress = Environment.stderrIsTerminal
-            let resolved: (path: String, commit: GitOID, unreadable: [Diagnostic]) = try await BlockingWork.run {
-                switch kind {
-                case .directory(let folder):
-                    let snapshot = try cache.snapshot(of: folder)
-                    return (snapshot.repository.path, snapshot.commit, snapshot.unreadable)
-                case .repository(let path):
-                    let repository = try GitRepository(at: path)
-                    return (repository.path, try repository.commit(for: rev ?? "HEAD"), [])
-                case .remote(let url):
-                    let (repository, _) = try cache.mirror(of: url, showProgress: showProgress)
-                    return (repository.path, try repository.commit(for: rev ?? "HEAD"), [])
-                }
-            }
+            let resolved = try await BlockingWork.run { try kind.resolve(revision: rev, cache: cache, showProgress: showProgress) }
             if !resolved.unreadable.isEmpty {
                 // Not synced: a fiche left out of the snapshot would drop its member.
                 for diagnostic in resolved.unreadable { print(diagnostic.formatted) }
                 print("\(source) not synced: \(resolved.unreadable.count) fiche files cannot be read; the database keeps its last good commit")
                 throw ExitCode(1)
             }
-            (repositoryPath, commit) = (resolved.path, resolved.commit)
+            (repositoryPath, commit) = (resolved.repositoryPath, resolved.commit)
         } catch let exit as ExitCode {
             throw exit
         } catch {

@@ -48,6 +48,7 @@ public struct FicheSyncSettings: Sendable {
         Setting(variable: "GITHUB_APP_ID", summary: "the GitHub App that writes check runs (its id)", isSecret: false, defaultValue: nil),
         Setting(variable: "GITHUB_APP_INSTALLATION_ID", summary: "the App's installation on the content repository", isSecret: false, defaultValue: nil),
         Setting(variable: "GITHUB_APP_PRIVATE_KEY", summary: "the App's private key (PEM text)", isSecret: true, defaultValue: nil),
+        Setting(variable: "GITHUB_WEBHOOK_SECRET", summary: "the secret GitHub signs webhook deliveries with (HMAC-SHA256)", isSecret: true, defaultValue: nil),
     ]
 
     /// Values found in the environment, by variable (empty values count as unset).
@@ -88,6 +89,7 @@ public struct FicheSyncSettings: Sendable {
     public var githubTeam: String? { found["GITHUB_TEAM"] }
     public var githubRepository: String { value("GITHUB_REPOSITORY") ?? "betagouv/beta.gouv.fr" }
     public var githubFork: String? { found["GITHUB_FORK"] }
+    public var githubWebhookSecret: String? { found["GITHUB_WEBHOOK_SECRET"] }
 
     /// Every setting with the value in effect and where it came from. Secrets show as
     /// `<secret>` (a `DATABASE_URL` keeps its host and database, its password masked).

@@ -63,7 +63,9 @@ public struct CatalogSync: Sendable {
             let current = state.flatMap { $0.source == source && $0.format == Self.rowFormat ? $0 : nil }
             if let current, current.commit == commit.description, !options.full {
                 SyncMetrics.record(result: "unchanged", since: started)
-                return SyncReport(commit: commit.description, mode: .unchanged)
+                var report = SyncReport(commit: commit.description, mode: .unchanged)
+                report.changedMembers = []
+                return report
             }
             var plan: SyncPlan
             let previous = current.flatMap { GitOID(hex: $0.commit) }

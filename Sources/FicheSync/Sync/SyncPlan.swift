@@ -57,12 +57,16 @@ struct SyncPlan: Sendable {
                 blobs: Dictionary(entries.filter(\.isReadable).map { ($0.location, $0.blob) }, uniquingKeysWith: { first, _ in first }),
                 index: ReferenceIndex(entries.filter(\.nameIsUTF8).map(\.location)),
                 unreadable: try entries.compactMap { try repository.unreadableEntry($0) })
+            var members = Set<String>()
             for change in try repository.ficheChanges(from: old, to: new) {
                 switch change.kind {
                 case .added: changes.plan.report.added += 1
                 case .modified: changes.plan.report.updated += 1
                 case .renamed: changes.plan.report.renamed += 1
                 case .deleted: changes.plan.report.removed += 1
+                }
+                for location in [change.old, change.new].compactMap({ $0 }) where location.kind == .author {
+                    members.insert(location.id)
                 }
                 if let old = change.old { changes.plan.deletions.insert(old) }
                 if let new = change.new {
@@ -74,6 +78,7 @@ struct SyncPlan: Sendable {
                     changes.removed.insert(old)
                 }
             }
+            changes.plan.report.changedMembers = members.sorted()
             return changes
         }
         let dependents = try await Self.dependents(of: changes.removed, connection: connection, logger: logger)

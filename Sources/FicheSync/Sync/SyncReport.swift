@@ -15,6 +15,10 @@ public struct SyncReport: Sendable, Equatable {
     public var updated = 0
     public var renamed = 0
     public var removed = 0
+    /// The members whose fiche this sync added, changed, renamed or removed (both ids of a
+    /// rename): what a reconcile narrowed to this commit covers. `nil` after a full sync
+    /// (everything was reloaded: a full reconcile is the one that fits).
+    public var changedMembers: [String]? = nil
     /// Rows of each catalog table after the sync.
     public var counts: [String: Int] = [:]
     /// Warnings of the fiches read (errors abort the sync instead).
@@ -39,6 +43,11 @@ public struct SyncReport: Sendable, Equatable {
 public struct SyncRefused: Error, Sendable, CustomStringConvertible {
     public var commit: String
     public var diagnostics: [Diagnostic]
+
+    public init(commit: String, diagnostics: [Diagnostic]) {
+        self.commit = commit
+        self.diagnostics = diagnostics
+    }
 
     public var description: String {
         let errors = diagnostics.count { $0.severity == .error }

@@ -88,26 +88,12 @@ public struct PullRequestOpener: Sendable {
     /// pull request's files, a few at a time.
     func openPullRequest(touching path: String) async throws -> Opened? {
         let open = try await github.openPullRequests(upstream)
-        let github = self.github, upstream = self.upstream, fork = self.fork
-        return try await withThrowingTaskGroup(of: Opened?.self) { group in
-            var pending = open[...]
-            func startNext() {
-                guard let pull = pending.popFirst() else { return }
-                group.addTask {
-                    let files = try await github.pullRequestFiles(upstream, number: pull.number)
-                    guard files.contains(where: { $0.filename == path && $0.status != "removed" }) else { return nil }
-                    let ours = pull.head.repo?.fullName == fork.description
-                    return Opened(number: pull.number, url: pull.htmlURL, branch: ours ? pull.head.ref : nil, existing: true)
-                }
-            }
-            for _ in 0..<8 { startNext() }
-            var found: Opened?
-            while let result = try await group.next() {
-                if let result, found.map({ result.number < $0.number }) ?? true { found = result }
-                startNext()
-            }
-            return found
-        }
+        let found = try await github.filesOfEach(open, in: upstream)
+            .filter { $0.files.contains { $0.filename == path && $0.status != "removed" } }
+            .min { $0.pull.number < $1.pull.number }
+        guard let pull = found?.pull else { return nil }
+        let ours = pull.head.repo?.fullName == fork.description
+        return Opened(number: pull.number, url: pull.htmlURL, branch: ours ? pull.head.ref : nil, existing: true)
     }
 
     private func propose(_ draft: PullRequestDraft, base: String, baseBranch: String) async throws -> Opened {

@@ -72,16 +72,24 @@ extension GitHubClient {
 
         public var number: Int
         public var htmlURL: String
+        /// The API URL (`…/repos/o/r/pulls/n`); the replaced system once compared it with the HTML one.
+        public var url: String?
         public var state: String
         public var title: String
         public var draft: Bool?
+        /// In a single pull request and in webhooks, not in lists (which have `merged_at`).
         public var merged: Bool?
         public var head: Branch
         public var base: Branch
         public var user: User?
+        /// ISO 8601 times.
+        public var createdAt: String?
+        public var mergedAt: String?
+        public var closedAt: String?
 
         enum CodingKeys: String, CodingKey {
-            case number, htmlURL = "html_url", state, title, draft, merged, head, base, user
+            case number, htmlURL = "html_url", url, state, title, draft, merged, head, base, user
+            case createdAt = "created_at", mergedAt = "merged_at", closedAt = "closed_at"
         }
     }
 
@@ -205,6 +213,17 @@ extension GitHubClient {
         try await paginate("\(repository.path)/pulls?state=open&head=\(try Self.segment(owner)):\(try Self.refPath(branch))&per_page=100")
     }
 
+    /// One pull request, whatever its state: how the poll learns whether one that left the
+    /// open list was merged or closed without merging. `nil` when there is none.
+    public func pullRequest(_ repository: RepositoryName, number: Int) async throws -> PullRequest? {
+        guard number > 0 else { return nil }
+        do {
+            return try await transport.send(ProviderRoute(.GET, "\(repository.path)/pulls/\(number)"), as: PullRequest.self).value
+        } catch let error as ProviderError where error.status == 404 {
+            return nil
+        }
+    }
+
     public func pullRequestFiles(_ repository: RepositoryName, number: Int) async throws -> [PullRequestFile] {
         try await paginate("\(repository.path)/pulls/\(number)/files?per_page=100")
     }
@@ -226,7 +245,7 @@ extension GitHubClient {
     }
 
     /// A ref or branch name as git allows it, checked before it reaches a URL.
-    static func refPath(_ ref: String) throws -> String {
+    public static func refPath(_ ref: String) throws -> String {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/")
         guard !ref.isEmpty, ref.allSatisfy(allowed.contains), !ref.contains(".."), !ref.hasPrefix("/"), !ref.hasSuffix("/"),
               !ref.hasSuffix(".lock"), !ref.contains("//") else {
@@ -235,7 +254,7 @@ extension GitHubClient {
         return ref
     }
 
-    static func sha(_ text: String) throws -> String {
+    public static func sha(_ text: String) throws -> String {
         guard (4...64).contains(text.count), text.allSatisfy(\.isHexDigit) else {
             throw ProviderError(.invalidRequest, provider: "github", method: "-", path: "-", status: nil, message: "\"\(text)\" is not a git sha")
         }
