@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         // Settings read once from the environment, secrets marked (fichesync config).
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: []),
+        // The PR bot's messages (email text and HTML, Mattermost) as templates in files.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -36,6 +38,12 @@ let package = Package(
             name: "CYAML",
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+        ),
+        // SMTP sending (STARTTLS, AUTH) for the outbox.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
         ),
         // posix_spawn's working-directory, close-from and new-session options (glibc
         // declares them only under _GNU_SOURCE), for starting Postgres without a shell.
@@ -56,6 +64,7 @@ let package = Package(
         .target(
             name: "Providers",
             dependencies: [
+                "CCurl",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -94,8 +103,10 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-            ]
+            ],
+            resources: [.copy("Messages/Templates")]
         ),
         .executableTarget(
             name: "FicheSyncCLI",
