@@ -274,3 +274,51 @@ public final class FakeSMTPServer: Sendable {
         }
     }
 }
+
+extension FakeSMTPServer {
+    /// A message as `GET /mail` lists it.
+    struct Listed: Encodable {
+        var id: Int
+        var from: String
+        var to: [String]
+        var subject: String
+        var date: String?
+        var messageID: String?
+        /// ISO 8601, UTC.
+        var receivedAt: String
+        var text: String?
+        var html: String?
+    }
+
+    /// What a person reads the received mail with, on the sandbox's HTTP server (as Maildev's
+    /// web page did): `GET /mail` lists every message (decoded subject and text, newest
+    /// first), `GET /mail/<id>` gives one with its HTML, `GET /mail/<id>/raw` the message as
+    /// received, `DELETE /mail` empties the box.
+    public func answerMail(_ request: FakeRequest) -> FakeReply {
+        let segments = request.segments
+        func listed(_ mail: Mail, html: Bool) -> Listed {
+            let parsed = mail.parsed
+            return Listed(id: mail.id, from: mail.from, to: mail.recipients, subject: parsed.subject, date: parsed.header("Date"),
+                          messageID: parsed.header("Message-ID"), receivedAt: ISO8601DateFormatter().string(from: mail.receivedAt), text: parsed.text, html: html ? parsed.html : nil)
+        }
+        switch (request.method, segments) {
+        case (.GET, []):
+            return FakeReply(status: .ok, encoding: mails.reversed().map { listed($0, html: false) })
+        case (.DELETE, []):
+            clear()
+            return .noContent
+        case (.GET, let s) where s.count >= 1:
+            guard let id = Int(s[0]), let mail = mails.first(where: { $0.id == id }) else {
+                return FakeReply(status: .notFound, json: ["message": "no message \(s[0])"])
+            }
+            if s.count == 2 && s[1] == "raw" {
+                var reply = FakeReply(status: .ok, json: NSNull(), headers: [("Content-Type", "message/rfc822")])
+                reply.body = Data(mail.data.utf8)
+                return reply
+            }
+            return FakeReply(status: .ok, encoding: listed(mail, html: true))
+        default:
+            return FakeReply(status: .notFound, json: ["message": "GET /mail, /mail/<id>, /mail/<id>/raw; DELETE /mail"])
+        }
+    }
+}

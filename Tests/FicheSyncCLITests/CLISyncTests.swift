@@ -171,13 +171,13 @@ extension CLISyncTests {
         try process.run()
         defer { process.terminate() }
         var text = ""
-        while text.split(separator: "\n").count < 15 {
+        while text.split(separator: "\n").count < 18 {
             let chunk = output.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             text += String(decoding: chunk, as: UTF8.self)
         }
         var environment: [String: String?] = ["DATABASE_URL": nil]
-        for line in text.split(separator: "\n").prefix(15) {
+        for line in text.split(separator: "\n").prefix(18) {
             #expect(line.hasPrefix("export "))
             let pair = line.dropFirst("export ".count).split(separator: "=", maxSplits: 1)
             environment[String(pair[0])] = String(pair[1])

@@ -44,6 +44,12 @@ public struct FicheSyncSettings: Sendable {
         Setting(variable: "GITHUB_API_URL", summary: "GitHub API base URL", isSecret: false, defaultValue: "https://api.github.com"),
         Setting(variable: "GITHUB_TEAM", summary: "GitHub team every active member joins", isSecret: false, defaultValue: nil),
         Setting(variable: "GITHUB_REPOSITORY", summary: "the content repository pull requests go to (owner/name)", isSecret: false, defaultValue: "betagouv/beta.gouv.fr"),
+        Setting(variable: "MAIL_HOST", summary: "SMTP server for the PR bot's emails (unset: the sandbox's SMTP receiver)", isSecret: false, defaultValue: nil),
+        Setting(variable: "MAIL_PORT", summary: "SMTP port", isSecret: false, defaultValue: "587"),
+        Setting(variable: "MAIL_USER", summary: "SMTP login", isSecret: false, defaultValue: nil),
+        Setting(variable: "MAIL_PASS", summary: "SMTP password", isSecret: true, defaultValue: nil),
+        Setting(variable: "MAIL_IGNORE_TLS", summary: "true: plain SMTP; otherwise STARTTLS is required", isSecret: false, defaultValue: nil),
+        Setting(variable: "MAIL_FROM", summary: "sender of the PR bot's emails (default secretariat@SECRETARIAT_DOMAIN)", isSecret: false, defaultValue: nil),
         Setting(variable: "GITHUB_FORK", summary: "the bot's fork its branches are written to (owner/name)", isSecret: false, defaultValue: nil),
     ]
 
