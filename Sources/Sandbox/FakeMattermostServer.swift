@@ -233,7 +233,9 @@ public final class FakeMattermostServer: FakeProvider {
                 let id = Self.id(for: name)
                 let isNew = s.directChannels[id] == nil
                 s.directChannels[id] = Set(ids)
-                return FakeReply(status: isNew ? .created : .ok, json: Self.channel(id: id, name: name))
+                // 201 for a new channel and for one that existed: the API reference documents no other success.
+                _ = isNew
+                return FakeReply(status: .created, json: Self.channel(id: id, name: name))
             case (.POST, ["posts"]):
                 let body = request.json as? [String: Any]
                 guard let channel = body?["channel_id"] as? String, let message = body?["message"] as? String else {
