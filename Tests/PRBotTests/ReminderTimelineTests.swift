@@ -37,7 +37,7 @@ import Testing
             let chat = MattermostChannel(client: MattermostClient(http: HTTPClient.shared, credentials: mattermost.credentials, policy: .fastRetries()))
             let started = ContinuousClock.now
             var now = opened
-            // Every hour for 45 days; the PR is merged on day 30 (nothing after).
+            // Every 2 hours for 45 days (16:20, 18:20…: a 9:00 step goes at 10:20); the PR is merged on day 30 (nothing after).
             while now < opened.addingTimeInterval(45 * 86_400) {
                 if now >= opened.addingTimeInterval(30 * 86_400) { pr.state = .merged }
                 let tick = now
@@ -52,7 +52,7 @@ import Testing
                     }
                     try await group.waitForAll()
                 }
-                now += 3600
+                now += 7200
             }
             let elapsed = ContinuousClock.now - started
             let received = smtp.mails.map { ($0.recipients[0], $0.parsed.subject) }
@@ -81,7 +81,7 @@ import Testing
             #expect(mattermost.directMessages(toEmail: "marius.tellier@beta.gouv.fr").count == 3)
             let rows = try await Outbox.rows(on: databases[0].connection, logger: TestDatabase.logger)
             #expect(rows.count == expected.count + 3 && rows.allSatisfy { $0.status == .sent })
-            print("45-day timeline, 2 runners, ticks every hour (1,080 ticks): \(elapsed)")
+            print("45-day timeline, 2 runners, ticks every 2 hours (540 ticks): \(elapsed)")
         }
     }
 }

@@ -79,6 +79,11 @@ public struct ReminderPass: Sendable {
     public func run(_ prs: [FollowedPullRequest], now: Date, database: Database) async throws -> Report {
         var report = Report()
         for pr in prs {
+            // Most passes find every due reminder recorded: checked first, without a transaction.
+            let due = schedule.due(pr, now: now).map(\.key)
+            guard !due.isEmpty else { continue }
+            let recorded = try await database.withConnection { try await ReminderLedger.recorded(due, on: $0, logger: logger) }
+            guard recorded.count < due.count else { continue }
             let one = try await database.transaction { try await enqueue(pr, now: now, on: $0) }
             report.queued += one.queued
             report.unreachable += one.unreachable
