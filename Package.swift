@@ -183,6 +183,8 @@ let package = Package(
                 "PRBot", "FicheSync", "Providers", "Sandbox", "TestKit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                // The outbox and reminder tests query their tables directly.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(

@@ -60,7 +60,7 @@ struct OutboxList: AsyncParsableCommand {
             return
         }
         let time = ISO8601DateFormatter()
-        printTable(header: ["id", "status", "channel", "recipient", "subject", "attempts", "when", "error"], rows: rows.map { row in
+        printTable(header: ["id", "status", "channel", "recipient", "subject", "attempts", "when", "error or note"], rows: rows.map { row in
             let when = row.sentAt.map { "sent " + time.string(from: $0) } ?? "next " + time.string(from: row.nextAttemptAt)
             return [String(row.id), row.status.rawValue, row.channel, row.recipient, String(row.subject.prefix(50)), String(row.attempts),
                     when, String((row.skipped ?? row.lastError ?? "").prefix(60))]
