@@ -27,6 +27,22 @@ func utc(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
         #expect(paris(2026, 10, 25, 2, 30) == utc("2026-10-25T00:30:00Z"))
     }
 
+    /// Twenty years hour by hour: Paris wall time → instant → wall time again, but for the
+    /// hour skipped each spring; and the offset agrees with Foundation's time-zone database.
+    @Test func wallTimeRoundTripsForTwentyYears() throws {
+        let zone = try #require(TimeZone(identifier: "Europe/Paris"))
+        for ordinal in Day(2020, 1, 1).ordinal..<Day(2040, 1, 1).ordinal {
+            let day = Day(ordinal: ordinal)
+            for hour in [0, 2, 3, 9, 12, 17, 23] {
+                let instant = ParisCalendar.instant(day, minute: hour * 60 + 30)
+                #expect(ParisCalendar.offset(at: instant) == zone.secondsFromGMT(for: instant), "\(day) \(hour)")
+                let back = ParisCalendar.local(instant)
+                let skipped = hour == 2 && day == ParisCalendar.lastSunday(day.year, 3)
+                #expect(back.day == day && back.minute == (skipped ? 3 * 60 + 30 : hour * 60 + 30), "\(day) \(hour):30")
+            }
+        }
+    }
+
     @Test func daysAndWeekdays() {
         #expect(Day(1970, 1, 1).weekday == 4)
         #expect(Day(2026, 12, 2).weekday == 3)
