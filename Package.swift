@@ -31,6 +31,8 @@ let package = Package(
         // GitHub App authentication: the app's JWT (RS256) traded for installation tokens.
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        // The PR bot's messages (email text and HTML, Mattermost) as templates in files.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -42,6 +44,12 @@ let package = Package(
             name: "CYAML",
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+        ),
+        // SMTP sending (STARTTLS, AUTH) for the outbox.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
         ),
         // posix_spawn's working-directory, close-from and new-session options (glibc
         // declares them only under _GNU_SOURCE), for starting Postgres without a shell.
@@ -63,6 +71,7 @@ let package = Package(
             name: "Providers",
             dependencies: [
                 .product(name: "JWTKit", package: "jwt-kit"),
+                "CCurl",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -103,8 +112,10 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-            ]
+            ],
+            resources: [.copy("Messages/Templates")]
         ),
         .executableTarget(
             name: "FicheSyncCLI",
@@ -190,6 +201,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                // The outbox and reminder tests query their tables directly.
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),

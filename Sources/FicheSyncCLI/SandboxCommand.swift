@@ -6,15 +6,17 @@ import Sandbox
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
-        abstract: "Serve fichesync's fake OVH, GitHub and Mattermost APIs on one loopback port.",
+        abstract: "Serve fichesync's fake OVH, GitHub and Mattermost APIs on one loopback port, and an SMTP receiver.",
         discussion: """
         OVH is under /ovh/1.0, GitHub's REST API under /github, Mattermost under /mattermost/api/v4. \
         The first lines printed are the `export NAME=value` lines a client needs; run \
-        `eval "$(fichesync sandbox | head -n 15)"` in another shell, or copy them. \
+        `eval "$(fichesync sandbox | head -n 18)"` in another shell, or copy them. \
         GitHub also hosts betagouv/beta.gouv.fr (GITHUB_REPOSITORY; master seeded from --seed the first \
         time) and its fork fichesync-bot/beta.gouv.fr (GITHUB_FORK) as real bare git repositories in \
         $FICHESYNC_HOME/sandbox/github, kept between runs with their pull requests; FICHES_REPOSITORY is \
-        the upstream's path, for `fichesync sync`. GITHUB_TOKEN is the bot's (writes to the fork, opens \
+        the upstream's path, for `fichesync sync`. MAIL_HOST/MAIL_PORT are an SMTP receiver (plain SMTP: \
+        MAIL_IGNORE_TLS=true) that keeps what it gets; read it with `curl <base>/mail` (JSON: decoded subject \
+        and text), `/mail/<id>` (with the HTML), `/mail/<id>/raw`. GITHUB_TOKEN is the bot's (writes to the fork, opens \
         pull requests); the maintainer's token, printed after the exports, merges them. The rest of the \
         state is in memory; Ctrl-C stops the server.
         """
@@ -70,6 +72,7 @@ struct SandboxCommand: AsyncParsableCommand {
         let exports = sandbox.exports
         var text = exports.map { "export \($0.name)=\($0.value)" }.joined(separator: "\n") + "\n"
         text += "# sandbox: fake providers listening on \(base) (Ctrl-C to stop)\n"
+        text += "# sandbox: SMTP receiver on 127.0.0.1:\(sandbox.smtp.port); read what it received: curl \(base)/mail\n"
         text += "# sandbox: merge pull request 1 of \(FakeSandbox.upstream) as its maintainer (any GitHub client, this token):\n"
         text += "#   \(sandbox.mergeCommand())\n"
         FileHandle.standardOutput.write(Data(text.utf8))

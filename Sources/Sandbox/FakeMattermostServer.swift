@@ -21,8 +21,23 @@ public final class FakeMattermostServer: FakeProvider {
         }
     }
 
+    /// A post, as kept (direct messages from the bot).
+    public struct Post: Sendable, Equatable, Codable {
+        public var id: String
+        public var channelID: String
+        public var userID: String
+        public var message: String
+        public var pendingPostID: String
+        public var createAt: Int
+    }
+
     public struct State: Sendable, Equatable, Codable {
         public init() {}
+
+        /// Direct-message channels: id (`<user>__<user>`, sorted) → its two members.
+        public var directChannels: [String: Set<String>] = [:]
+        /// Posts by id.
+        public var posts: [String: Post] = [:]
 
         public var users: [String: User] = [:]               // id → user
         public var teams: [String: Set<String>] = [:]        // team id → user ids
@@ -206,6 +221,38 @@ public final class FakeMattermostServer: FakeProvider {
                                  "Unable to save the new team member since it already exists.")
                 }
                 return FakeReply(status: .created, json: Self.member(team: r[1], user: userID))
+            case (.POST, ["channels", "direct"]):
+                // Mattermost's body is the two user ids; the channel is found again when it exists.
+                guard let ids = request.json as? [String], ids.count == 2 else {
+                    return error(.badRequest, "api.context.invalid_body_param.app_error", "Invalid or missing user_ids in request body.")
+                }
+                let everyone = Set(s.users.keys).union([bot.id])
+                guard ids.allSatisfy(everyone.contains) else { return error(.badRequest, "api.channel.create_direct_channel.invalid_user.app_error", "Invalid user ID for direct channel creation.") }
+                let pair = ids.sorted()
+                let name = "\(pair[0])__\(pair[1])"
+                let id = Self.id(for: name)
+                let isNew = s.directChannels[id] == nil
+                s.directChannels[id] = Set(ids)
+                // 201 for a new channel and for one that existed: the API reference documents no other success.
+                _ = isNew
+                return FakeReply(status: .created, json: Self.channel(id: id, name: name))
+            case (.POST, ["posts"]):
+                let body = request.json as? [String: Any]
+                guard let channel = body?["channel_id"] as? String, let message = body?["message"] as? String else {
+                    return error(.badRequest, "api.context.invalid_body_param.app_error", "Invalid or missing channel_id in request body.")
+                }
+                guard let members = s.directChannels[channel] else { return error(.forbidden, "api.context.permissions.app_error", "You do not have the appropriate permissions.") }
+                guard members.contains(bot.id) else { return error(.forbidden, "api.context.permissions.app_error", "You do not have the appropriate permissions.") }
+                let pending = body?["pending_post_id"] as? String ?? ""
+                // Mattermost drops a repeated pending_post_id: the first post is answered again.
+                if !pending.isEmpty, let existing = s.posts.values.first(where: { $0.pendingPostID == pending }) {
+                    return FakeReply(status: .created, json: Self.post(existing))
+                }
+                let id = Self.id(for: "post\(s.posts.count)-\(channel)")
+                let post = Post(id: id, channelID: channel, userID: bot.id, message: message, pendingPostID: pending,
+                                createAt: 1_700_000_000_000 + s.posts.count)
+                s.posts[id] = post
+                return FakeReply(status: .created, json: Self.post(post))
             case (.DELETE, let r) where r.count == 4 && r[0] == "teams" && r[2] == "members":
                 guard s.teams[r[1]] != nil else { return error(.notFound, "app.team.get.find.app_error", "Unable to find the existing team.") }
                 guard s.teams[r[1]]?.remove(r[3]) != nil else {
@@ -221,6 +268,30 @@ public final class FakeMattermostServer: FakeProvider {
         return faults.deliver(reply, changed: request.method != .GET && reply.status.code < 300 || forced)
     }
 
+    /// A direct channel as Mattermost's API reference shows `Channel`.
+    static func channel(id: String, name: String) -> [String: Any] {
+        ["id": id, "create_at": 1_700_000_000_000, "update_at": 1_700_000_000_000, "delete_at": 0, "team_id": "", "type": "D",
+         "display_name": "", "name": name, "header": "", "purpose": "", "last_post_at": 0, "total_msg_count": 0,
+         "extra_update_at": 0, "creator_id": ""]
+    }
+
+    /// A post as Mattermost's API reference shows `Post`.
+    static func post(_ post: Post) -> [String: Any] {
+        ["id": post.id, "create_at": post.createAt, "update_at": post.createAt, "edit_at": 0, "delete_at": 0, "is_pinned": false,
+         "user_id": post.userID, "channel_id": post.channelID, "root_id": "", "original_id": "", "message": post.message,
+         "type": "", "props": [String: Any](), "hashtags": "", "pending_post_id": post.pendingPostID, "reply_count": 0,
+         "metadata": [String: Any]()]
+    }
+
+    /// The direct messages a user got from the bot, oldest first.
+    public func directMessages(toEmail email: String) -> [Post] {
+        state.withLock { s in
+            guard let user = s.users.values.first(where: { $0.email.lowercased() == email.lowercased() }) else { return [] }
+            let channels = Set(s.directChannels.filter { $0.value.contains(user.id) }.keys)
+            return s.posts.values.filter { channels.contains($0.channelID) }.sorted { $0.createAt < $1.createAt }
+        }
+    }
+
     /// Mattermost's error body: an id to switch on, a message for people, the request's id.
     static func error(_ status: HTTPResponseStatus, id: String, message: String, detail: String, requestID: String) -> FakeReply {
         FakeReply(status: status, json: ["id": id, "message": message, "detailed_error": detail, "request_id": requestID,
@@ -231,6 +302,7 @@ public final class FakeMattermostServer: FakeProvider {
 extension FakeMattermostServer.State: RecordedFakeState {
     public static let fields: [FakeField<Self>] = [
         .map("users", \.users), .setMap("teams", \.teams), .setMap("invitations", \.invitations),
+        .setMap("directChannels", \.directChannels), .map("posts", \.posts),
         .counter("requests", \.requests), .counter("unauthorized", \.unauthorized), .value("repeatedInvitations", \.repeatedInvitations),
     ]
 }

@@ -2,7 +2,8 @@ import FicheSync
 import Foundation
 
 /// The three fakes on one loopback port, each under its own prefix (OVH under `/ovh/1.0`,
-/// GitHub's REST API under `/github`, Mattermost under `/mattermost/api/v4`), as
+/// GitHub's REST API under `/github`, Mattermost under `/mattermost/api/v4`), and an SMTP
+/// receiver on a port of its own whose messages are read under `/mail`, as
 /// `fichesync sandbox` serves them and as the official-clients test starts them: one place
 /// decides the layout and the `export` lines a client needs.
 public struct FakeSandbox: Sendable {
@@ -10,6 +11,7 @@ public struct FakeSandbox: Sendable {
     public let mattermost: FakeMattermostServer
     public let github: FakeGitHubServer
     public let server: FakeHTTPServer
+    public let smtp: FakeSMTPServer
     public let domain: String
 
     /// The repository the sandbox's GitHub hosts (`GITHUB_REPOSITORY`) and the bot's fork of
@@ -21,7 +23,7 @@ public struct FakeSandbox: Sendable {
     /// folder), the GitHub fake also hosts ``upstream`` — its `master` a commit of the fiches
     /// of `seed` when it is new — and its fork ``fork``, as bare repositories in that folder.
     public static func start(port: Int = 0, domain: String = "beta.gouv.fr", repositories: String? = nil,
-                             seed: String? = nil) async throws -> FakeSandbox {
+                             seed: String? = nil, smtpPort: Int = 0) async throws -> FakeSandbox {
         var hosting: GitHubHosting?
         if let repositories {
             let opened = try await GitHubHosting.open(root: repositories)
@@ -33,10 +35,12 @@ public struct FakeSandbox: Sendable {
         let ovh = FakeOVHServer.unstarted(domain: domain, faults: Faults())
         let mattermost = FakeMattermostServer.unstarted(faults: Faults())
         let github = FakeGitHubServer.unstarted(faults: Faults(), teams: ["community"], everyLoginExists: true, hosting: hosting)
+        let smtp = try await FakeSMTPServer.start(port: smtpPort)
         let server = try await FakeHTTPServer.start(port: port, mounts: [
             "/ovh": { ovh.answer($0) }, "/github": { github.answer($0) }, "/mattermost": { mattermost.answer($0) },
+            "/mail": { smtp.answerMail($0) },
         ])
-        return FakeSandbox(ovh: ovh, mattermost: mattermost, github: github, server: server, domain: domain)
+        return FakeSandbox(ovh: ovh, mattermost: mattermost, github: github, server: server, smtp: smtp, domain: domain)
     }
 
     /// The fakes by the name their saved state goes under (`sandbox_state.provider`).
@@ -55,6 +59,8 @@ public struct FakeSandbox: Sendable {
             ("GITHUB_API_URL", "\(base)/github"), ("GITHUB_TOKEN", github.token), ("GITHUB_ORGANIZATION_NAME", github.organization),
             ("MATTERMOST_URL", "\(base)/mattermost"), ("MATTERMOST_BOT_TOKEN", mattermost.token),
             ("MATTERMOST_TEAM_ID", mattermost.communityTeamID), ("MATTERMOST_ALUMNI_TEAM_ID", mattermost.alumniTeamID),
+            // The receiver offers no TLS: plain SMTP, said so.
+            ("MAIL_HOST", "127.0.0.1"), ("MAIL_PORT", String(smtp.port)), ("MAIL_IGNORE_TLS", "true"),
         ] + repositoryExports
     }
 
@@ -71,5 +77,8 @@ public struct FakeSandbox: Sendable {
         "curl -X PUT -H \"Authorization: Bearer \(github.maintainerToken)\" \(base)/github/repos/\(Self.upstream)/pulls/\(number)/merge"
     }
 
-    public func stop() async throws { try await server.stop() }
+    public func stop() async throws {
+        try await server.stop()
+        try await smtp.stop()
+    }
 }

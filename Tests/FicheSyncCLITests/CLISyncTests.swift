@@ -161,12 +161,12 @@ extension CLISyncTests {
         defer { _ = sandbox }
         var text = ""
         let deadline = ContinuousClock.now + .seconds(60)
-        while text.split(separator: "\n").count < 15, ContinuousClock.now < deadline {
+        while text.split(separator: "\n").count < 18, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(50))
             text = sandbox.stdout
         }
         var environment: [String: String?] = ["DATABASE_URL": nil]
-        for line in text.split(separator: "\n").prefix(15) {
+        for line in text.split(separator: "\n").prefix(18) {
             #expect(line.hasPrefix("export "))
             let pair = line.dropFirst("export ".count).split(separator: "=", maxSplits: 1)
             environment[String(pair[0])] = String(pair[1])

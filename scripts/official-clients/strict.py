@@ -494,6 +494,8 @@ def mattermost_checks():
     from mattermost_api_reference_client import AuthenticatedClient, models
     from mattermost_api_reference_client.api.teams import add_team_member, invite_users_to_team, remove_team_member
     from mattermost_api_reference_client.api.users import get_user, get_user_by_email, get_users
+    from mattermost_api_reference_client.api.channels import create_direct_channel
+    from mattermost_api_reference_client.api.posts import create_post
 
     base = env("MATTERMOST_URL").rstrip("/")
     team, alumni = env("MATTERMOST_TEAM_ID"), env("MATTERMOST_ALUMNI_TEAM_ID")
@@ -584,8 +586,26 @@ def mattermost_checks():
         app_error(remove_team_member, 404, team, user_id)
         app_error(add_team_member, 400, alumni, body=body)
 
+    @check("mattermost strict: a direct channel with a user (201 Channel, the same one again); an unknown user 400, an AppError")
+    def direct_channel():
+        expect(state.get("users"), "no user in the fake (seed some)")
+        me = answer(get_user, models.User, 200, "me")
+        other = state["users"][0].id
+        channel = answer(create_direct_channel, models.Channel, 201, body=[me.id, other])
+        expect(channel.type_ == "D" and channel.name == "__".join(sorted([me.id, other])), channel)
+        expect(answer(create_direct_channel, models.Channel, 201, body=[other, me.id]).id == channel.id, "not the same channel")
+        app_error(create_direct_channel, 400, body=[me.id, "nobody0000000000000000000"])
+        state["channel"] = channel.id
+
+    @check("mattermost strict: a post in the direct channel is a 201 Post; in a channel the bot cannot post to, 403 AppError")
+    def post():
+        expect(state.get("channel"), "no direct channel")
+        sent = answer(create_post, models.Post, 201, body=models.CreatePostBody(channel_id=state["channel"], message="**Bonjour** é ✔"))
+        expect(sent.channel_id == state["channel"] and sent.message == "**Bonjour** é ✔", sent)
+        app_error(create_post, 403, body=models.CreatePostBody(channel_id="nochannel0000000000000000a", message="x"))
+
     # A status the spec does not document for a call raises errors.UnexpectedStatus: a finding.
-    for step in (me, wrong_token, users, user, invite, team_members):
+    for step in (me, wrong_token, users, user, invite, team_members, direct_channel, post):
         step()
 
 
