@@ -19,6 +19,6 @@ import TestKit
         #expect(run.stdoutLines.contains { $0.hasPrefix("content/_authors/bombe.alias.md:13:10: error: ") && $0.hasSuffix("[yaml-limits]") })
         #expect(run.stdoutLines.contains { $0.hasPrefix("content/_authors/tres.profond.md:9:106: error: ") && $0.hasSuffix("[yaml-limits]") })
         // A generous bound (the benchmark measures it): the unbounded expansion never finished.
-        #expect(elapsed < .seconds(10))
+        #expect(elapsed < .seconds(60))
     }
 }

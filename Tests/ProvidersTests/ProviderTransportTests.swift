@@ -104,7 +104,7 @@ import TestKit
         let first = try await FakeHTTPServer.start(mounts: ["": { fake.answer($0) }])
         let port = first.port
         var policy = Self.policy
-        policy.timeout = .seconds(1)
+        policy.timeout = .seconds(5)
         policy.baseDelay = .milliseconds(50)
         policy.maxDelay = .milliseconds(100)
         policy.maxAttempts = 30

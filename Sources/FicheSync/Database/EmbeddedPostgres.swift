@@ -143,6 +143,9 @@ public final class EmbeddedPostgres: Sendable {
             // A list: a folder in double quotes (doubled inside) may hold commas and quotes.
             "-c", "unix_socket_directories=\"\(dataDirectory.replacingOccurrences(of: "\"", with: "\"\""))\"",
             "-c", "port=5432",
+            // Room for several pools at once (`serve` with its jobs, several commands, a test
+            // run's parallel suites): Postgres's default of 100 ran out under the tests.
+            "-c", "max_connections=500",
         ]
         let executable: String
         let arguments: [String]
