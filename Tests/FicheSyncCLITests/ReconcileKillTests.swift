@@ -60,7 +60,10 @@ import Sandbox
             for provider in ["ovh", "mattermost", "github"] {
                 let planned = providers.count(where: { $0 == provider })
                 try #require(planned >= 8, "enough \(provider) operations to kill a run among them")
-                let threshold = before + planned / 2
+                // Halfway through the phase; for Mattermost, once its first operation is done
+                // and an invitation is in flight (the phase holds other actions too, and under
+                // load the invitations may all be done before half the phase is).
+                let threshold = provider == "mattermost" ? before + 1 : before + planned / 2
                 before += planned
                 try await lockGone()
                 let run = try ChildProcess(["reconcile"], home: home, environment: environment)
