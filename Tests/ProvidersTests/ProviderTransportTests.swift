@@ -101,7 +101,10 @@ import TestKit
         let first = try await FakeHTTPServer.start(mounts: ["": { fake.answer($0) }])
         let port = first.port
         var policy = Self.policy
-        policy.timeout = .seconds(5)
+        // Long enough that the provider (back after 2.5 s) is always back within the first
+        // attempt's deadline, however loaded the machine: a deadline passed before any answer is
+        // ambiguous (it may have been sent), which is not what this test is about.
+        policy.timeout = .seconds(30)
         policy.baseDelay = .milliseconds(50)
         policy.maxDelay = .milliseconds(100)
         policy.maxAttempts = 30
