@@ -98,7 +98,13 @@ import TestKit
     /// once.
     @Test func postIsSentAgainWhenTheConnectionWasRefused() async throws {
         let fake = FakeMattermostServer.unstarted()
-        let first = try await FakeHTTPServer.start(mounts: ["": { fake.answer($0) }])
+        // A port outside Linux's ephemeral range (32768–60999): while this server is down,
+        // no other test's server can be given its port and receive this test's retries.
+        var started: FakeHTTPServer?
+        for _ in 0..<50 where started == nil {
+            started = try? await FakeHTTPServer.start(port: Int.random(in: 20_000..<30_000), mounts: ["": { fake.answer($0) }])
+        }
+        let first = try #require(started)
         let port = first.port
         var policy = Self.policy
         // Long enough that the provider (back after 2.5 s) is always back within the first
