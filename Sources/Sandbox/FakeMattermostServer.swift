@@ -67,9 +67,11 @@ public final class FakeMattermostServer: FakeProvider {
         FakeMattermostServer(faults: faults)
     }
 
-    public static func start(faults: Faults = Faults()) async throws -> FakeMattermostServer {
+    /// - Parameter port: 0 for a free one (tests that count what a server receives pick one
+    ///   outside the ephemeral range, where no other test's client can still be retrying).
+    public static func start(faults: Faults = Faults(), port: Int = 0) async throws -> FakeMattermostServer {
         let server = FakeMattermostServer(faults: faults)
-        try await server.serve()
+        try await server.serve(port: port)
         return server
     }
 

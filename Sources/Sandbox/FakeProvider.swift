@@ -96,8 +96,9 @@ extension FakeProvider {
     public var port: Int { listener.server.withLock { $0?.port ?? 0 } }
 
     /// Starts a server of its own on a free loopback port.
-    func serve() async throws {
-        let server = try await FakeHTTPServer.start { [self] in self.answer($0) }
+    /// - Parameter port: 0 for a free one.
+    func serve(port: Int = 0) async throws {
+        let server = try await FakeHTTPServer.start(port: port, mounts: ["": { [self] in self.answer($0) }])
         listener.server.withLock { $0 = server }
     }
 

@@ -16,6 +16,16 @@ import TestKit
     static let email = "jeanne.dupont@beta.gouv.fr"
 
     /// Requests the fake was sent while `body` ran, from the metrics.
+    /// A fake on a port outside Linux's ephemeral range (32768–60999): a port another test's
+    /// stopped server had could still get that test's retries, and these tests count what
+    /// their server receives.
+    static func quietServer(faults: Faults = Faults()) async throws -> FakeMattermostServer {
+        for _ in 0..<50 {
+            if let server = try? await FakeMattermostServer.start(faults: faults, port: Int.random(in: 20_000..<30_000)) { return server }
+        }
+        return try await Self.quietServer(faults: faults)
+    }
+
     static func requests(to server: FakeMattermostServer, during body: () async throws -> Void) async rethrows -> Int64 {
         let before = TestMetricsSystem.providerRequests(to: server.url)
         try await body()
@@ -26,7 +36,7 @@ import TestKit
     /// client cannot tell which, so the invitation is not sent again and says so.
     @Test(arguments: [Faults(dropBeforeEvery: 1), Faults(dropAfterEvery: 1)])
     func postWhoseAnswerIsLostIsNotSentAgain(_ faults: Faults) async throws {
-        let server = try await FakeMattermostServer.start(faults: faults)
+        let server = try await Self.quietServer(faults: faults)
         let client = MattermostClient(http: .shared, credentials: server.credentials, policy: Self.policy)
         let sent = try await Self.requests(to: server) {
             do {
@@ -46,7 +56,7 @@ import TestKit
     /// A POST the provider makes idempotent is sent again when its answer is lost.
     @Test func repeatablePostIsSentAgainWhenItsAnswerIsLost() async throws {
         // The first change is done and its answer dropped; the second goes through.
-        let server = try await FakeMattermostServer.start(faults: Faults(dropAfterEvery: 2, seed: 1))
+        let server = try await Self.quietServer(faults: Faults(dropAfterEvery: 2, seed: 1))
         server.addUser(username: "jdupont", email: Self.email, teams: [])
         let client = MattermostClient(http: .shared, credentials: server.credentials, policy: Self.policy)
         let user = try #require(try await client.users().first)
@@ -63,7 +73,7 @@ import TestKit
     /// POST that is not repeatable is sent again, once it may.
     @Test func postRefusedWithRetryAfterIsSentAgain() async throws {
         for faults in [Faults(rateLimitEvery: 2), Faults(unavailableEvery: 2, seed: 0)] {
-            let server = try await FakeMattermostServer.start(faults: faults)
+            let server = try await Self.quietServer(faults: faults)
             let client = MattermostClient(http: .shared, credentials: server.credentials, policy: Self.policy)
             _ = try await client.users()  // request 1 passes, request 2 (the invitation) is refused
             let sent = try await Self.requests(to: server) {
@@ -80,7 +90,7 @@ import TestKit
     /// A 500 is the provider saying it failed: a POST that is not repeatable is not sent
     /// again at once (a later run may), and the error says what the provider said.
     @Test func postAnswered500IsNotSentAgainAtOnce() async throws {
-        let server = try await FakeMattermostServer.start(faults: Faults(failureRate: 1))
+        let server = try await Self.quietServer(faults: Faults(failureRate: 1))
         let client = MattermostClient(http: .shared, credentials: server.credentials, policy: Self.policy)
         let sent = await Self.requests(to: server) {
             let error = await #expect(throws: ProviderError.self) { try await client.invite(email: Self.email, toTeam: server.communityTeamID) }
@@ -140,7 +150,7 @@ import TestKit
     /// A token source that mints tokens gets one more try after a 401 (a GitHub App
     /// installation token renewed); a fixed token fails at once.
     @Test func refusedTokenIsRenewedOnce() async throws {
-        let server = try await FakeMattermostServer.start()
+        let server = try await Self.quietServer()
         let renewing = RenewingToken(first: "expired-token", next: server.token)
         let client = MattermostClient(http: .shared, url: server.url, tokens: renewing, policy: Self.policy)
         #expect(try await client.users().isEmpty)
