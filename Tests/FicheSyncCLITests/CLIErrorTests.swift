@@ -48,7 +48,7 @@ import Glibc
 
     /// NIO would listen on 70000 mod 65536 = 4464 without a word.
     @Test func sandboxPortOutOfRangeIsAUsageError() async throws {
-        let run = try await CLI.run(["sandbox", "--port", "70000"], timeout: 20)
+        let run = try await CLI.run(["sandbox", "--port", "70000"], timeout: 90)
         run.expectOneErrorLine(containing: "--port 70000 is not a TCP port: give 1 to 65535, or 0 for a free one")
     }
 
