@@ -57,15 +57,8 @@ struct ChecksCommand: AsyncParsableCommand {
                                                           repositories: SandboxCommand.repositories, seed: seed)
                 sandbox = started
                 FileHandle.standardError.write(Data("fichesync: sandbox: no GitHub App configured, so the checks run on the sandbox's GitHub (\(FakeSandbox.upstream))\n".utf8))
-                // The sandbox's app trusts a key made for this run.
-                let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
-                try started.github.app.trust(publicKeyPEM: key.publicKey.pemRepresentation)
+                checks = try Self.sandboxChecks(started)
                 let exports = Dictionary(uniqueKeysWithValues: started.exports.map { ($0.name, $0.value) })
-                guard let upstream = RepositoryName(FakeSandbox.upstream), let path = started.github.hosting?.path(of: FakeSandbox.upstream),
-                      let api = exports["GITHUB_API_URL"] else { fail("the sandbox hosts no repository") }
-                checks = try CheckConfiguration(app: .init(appID: started.github.app.appID, installationID: started.github.app.installationID,
-                                                           privateKeyPEM: key.pemRepresentation, apiURL: api),
-                                                upstream: upstream, gitURL: path).checks(http: .shared, cache: Environment.repositoryCache)
                 opener = try BotConfiguration(FicheSyncSettings(environment: exports))?.opener(http: .shared, logger: Environment.logger)
             }
         } catch let problem as BotConfiguration.Problem {
@@ -97,6 +90,18 @@ struct ChecksCommand: AsyncParsableCommand {
         print("pull request #\(number) at \(outcome.headSHA.prefix(12)): \(outcome.errors) errors, \(outcome.warnings) warnings; check run \(outcome.checkRun)"
               + (outcome.previewComment.map { ", preview comment \($0)" } ?? ""))
         if outcome.errors > 0 { throw ExitCode(1) }
+    }
+
+    /// The checks as the sandbox's GitHub App: it trusts a key made for this run.
+    static func sandboxChecks(_ started: FakeSandbox) throws -> PullRequestChecks {
+        let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+        try started.github.app.trust(publicKeyPEM: key.publicKey.pemRepresentation)
+        let exports = Dictionary(uniqueKeysWithValues: started.exports.map { ($0.name, $0.value) })
+        guard let upstream = RepositoryName(FakeSandbox.upstream), let path = started.github.hosting?.path(of: FakeSandbox.upstream),
+              let api = exports["GITHUB_API_URL"] else { fail("the sandbox hosts no repository") }
+        return try CheckConfiguration(app: .init(appID: started.github.app.appID, installationID: started.github.app.installationID,
+                                                 privateKeyPEM: key.pemRepresentation, apiURL: api),
+                                      upstream: upstream, gitURL: path).checks(http: .shared, cache: Environment.repositoryCache)
     }
 
     /// What merging would do: a dry-run reconcile narrowed to each member the pull request

@@ -15,9 +15,10 @@ struct OutboxCommand: AsyncParsableCommand {
         then delivered by `fichesync outbox deliver`: email over SMTP (MAIL_HOST, MAIL_PORT, \
         MAIL_USER, MAIL_PASS, MAIL_FROM; STARTTLS required unless MAIL_IGNORE_TLS=true), Mattermost \
         direct messages where the address has an account (MATTERMOST_URL, MATTERMOST_BOT_TOKEN). \
-        A failed message is retried with backoff, never dropped.
+        A failed message is retried with backoff, never dropped; one the server refused for good \
+        (a 5xx reply: no such mailbox) is kept as refused until `fichesync outbox retry` re-arms it.
         """,
-        subcommands: [OutboxList.self, OutboxDeliver.self],
+        subcommands: [OutboxList.self, OutboxDeliver.self, OutboxRetry.self],
         defaultSubcommand: OutboxList.self
     )
 }
@@ -25,7 +26,7 @@ struct OutboxCommand: AsyncParsableCommand {
 struct OutboxList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "Each message with its status: pending, sent or failed (retried at `next`)."
+        abstract: "Each message with its status: pending, sent, failed (retried at `next`) or refused (kept, not retried)."
     )
 
     @Option(help: "Output: table or json.")
@@ -61,12 +62,13 @@ struct OutboxList: AsyncParsableCommand {
         }
         let time = ISO8601DateFormatter()
         printTable(header: ["id", "status", "channel", "recipient", "subject", "attempts", "when", "error or note"], rows: rows.map { row in
-            let when = row.sentAt.map { "sent " + time.string(from: $0) } ?? "next " + time.string(from: row.nextAttemptAt)
+            let when = row.sentAt.map { "sent " + time.string(from: $0) }
+                ?? row.refusedAt.map { "refused " + time.string(from: $0) } ?? "next " + time.string(from: row.nextAttemptAt)
             return [String(row.id), row.status.rawValue, row.channel, row.recipient, String(row.subject.prefix(50)), String(row.attempts),
                     when, String((row.skipped ?? row.lastError ?? "").prefix(60))]
         })
         let counts = Dictionary(grouping: rows, by: \.status).mapValues(\.count)
-        print("\(counts[.pending] ?? 0) pending, \(counts[.sent] ?? 0) sent, \(counts[.failed] ?? 0) failed")
+        print("\(counts[.pending] ?? 0) pending, \(counts[.sent] ?? 0) sent, \(counts[.failed] ?? 0) failed, \(counts[.refused] ?? 0) refused")
     }
 }
 
@@ -120,5 +122,24 @@ struct OutboxDeliver: AsyncParsableCommand {
         print("\(report.sent) sent, \(report.skipped) skipped, \(report.failed) failed (smtp: \(settings))")
         for line in report.errors { print("  failed: \(line)") }
         if report.failed > 0 { throw ExitCode(1) }
+    }
+}
+
+struct OutboxRetry: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retry",
+        abstract: "Re-arm messages the server refused for good, once the address or the server is put right."
+    )
+
+    @Argument(help: "The ids of the refused messages (all of them when none is given).")
+    var ids: [Int64] = []
+
+    func run() async throws {
+        let count = try await Environment.withDatabase { database in
+            try await database.withConnection {
+                try await Outbox.retry(ids: ids.isEmpty ? nil : ids, on: $0, now: Date(), logger: Environment.logger)
+            }
+        }
+        print("\(count) refused message\(count == 1 ? "" : "s") re-armed: the next delivery pass sends \(count == 1 ? "it" : "them")")
     }
 }

@@ -9,6 +9,10 @@ import Sandbox
 /// `GITHUB_TOKEN`, the sandbox's — its repositories kept in `$FICHESYNC_HOME/sandbox/github`,
 /// where `fichesync sandbox` serves them later (with the command that merges a pull request).
 enum PullRequestBot {
+    /// The in-process sandbox while `run`'s body runs on it (`nil` on a real GitHub): for what
+    /// needs more of it than the exports (its App's trust, its SMTP receiver's mails).
+    @TaskLocal static var sandbox: FakeSandbox?
+
     /// Opens a pull request with `open`, then stores it in `pull_requests` with what the bot
     /// knows of it (kind, member, referent, recruit's address, startups), so the watcher
     /// follows it from the start. A PR opened but not recorded is not lost: the next polling
@@ -16,9 +20,11 @@ enum PullRequestBot {
     static func openAndRecord(_ facts: OpenedPullRequestRecord,
                               _ open: @escaping @Sendable (PullRequestOpener) async throws -> PullRequestOpener.Opened) async throws -> PullRequestOpener.Opened {
         try await Environment.withDatabase { database in
-            try await run { opener, _ in
+            try await run { opener, settings in
                 let opened = try await open(opener)
+                // The referent's notice is decided with the record, in its transaction.
                 let watcher = PullRequestWatcher(database: database, repository: opener.upstream, botFork: opener.fork, logger: Environment.logger)
+                    .reminding(with: try await PullRequestFollowUp.reminderPass(settings))
                 do {
                     _ = try await watcher.record(opened, facts, github: opener.github, now: Date())
                 } catch {
@@ -51,7 +57,9 @@ enum PullRequestBot {
             let settings = FicheSyncSettings(environment: Environment.settings.environment.merging(exports) { _, sandbox in sandbox })
             guard let sandboxed = try BotConfiguration(settings) else { fail("the sandbox gave no GitHub token") }
             do {
-                let result = try await body(sandboxed.opener(http: HTTPClient.shared, logger: Environment.logger), settings)
+                let result = try await $sandbox.withValue(sandbox) {
+                    try await body(sandboxed.opener(http: HTTPClient.shared, logger: Environment.logger), settings)
+                }
                 try await sandbox.stop()
                 return result
             } catch {

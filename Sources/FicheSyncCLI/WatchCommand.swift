@@ -28,13 +28,7 @@ struct WatchCommand: AsyncParsableCommand {
         do {
             report = try await Environment.withDatabase { database in
                 try await PullRequestBot.run("the pass watches") { opener, settings in
-                    let watcher = PullRequestWatcher(database: database, repository: opener.upstream, botFork: opener.fork, logger: Environment.logger)
-                    let followUp = MergeFollowUp(
-                        sync: MergeFollowUp.catalogSync(source: settings.fichesRepository, database: database,
-                                                        cache: Environment.repositoryCache, logger: Environment.logger),
-                        onMerged: { members in try await reconcile(members, database: database) })
-                    return try await PollingPass(github: opener.github, watcher: watcher, followUp: followUp, logger: Environment.logger)
-                        .run(now: Date())
+                    try await PullRequestFollowUp.pollingPass(database: database, opener: opener, settings: settings).run(now: Date())
                 }
             }
         } catch let error as ProviderError {

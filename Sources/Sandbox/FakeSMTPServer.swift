@@ -38,6 +38,8 @@ public final class FakeSMTPServer: Sendable {
     struct State {
         var mails: [Mail] = []
         var faults: [Fault] = []
+        /// Addresses answered `550` at RCPT, as a server without such a mailbox does.
+        var unknownMailboxes: Set<String> = []
         var down = false
         var offersStartTLS = false
         var connections = 0
@@ -84,6 +86,12 @@ public final class FakeSMTPServer: Sendable {
     public func setDown(_ down: Bool) { box.state.withLock { $0.down = down } }
     /// Faults for the next messages, in order.
     public func inject(_ faults: [Fault]) { box.state.withLock { $0.faults += faults } }
+
+    /// From now on, `address` has no mailbox here: RCPT TO it gets `550 5.1.1`, a permanent refusal.
+    public func refuseMailbox(_ address: String) { box.state.withLock { _ = $0.unknownMailboxes.insert(address.lowercased()) } }
+
+    /// Every address has a mailbox again.
+    public func acceptMailboxes() { box.state.withLock { $0.unknownMailboxes = [] } }
     public func clear() { box.state.withLock { $0.mails = [] } }
 
     /// One client's conversation.
@@ -209,6 +217,9 @@ public final class FakeSMTPServer: Sendable {
                 guard from != nil else { return reply(context, "503 5.5.1 Need MAIL before RCPT") }
                 guard let address = Self.angle(argument, after: "TO:"), !address.isEmpty else {
                     return reply(context, "501 5.5.4 Syntax: RCPT TO:<address>")
+                }
+                if box.state.withLock({ $0.unknownMailboxes.contains(address.lowercased()) }) {
+                    return reply(context, "550 5.1.1 <\(address)>: Recipient address rejected: User unknown in virtual mailbox table")
                 }
                 recipients.append(address)
                 reply(context, "250 2.1.5 Ok")

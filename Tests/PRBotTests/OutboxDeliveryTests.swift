@@ -77,6 +77,43 @@ import Testing
         }
     }
 
+    /// A mailbox the server says does not exist (550 at RCPT) is not knocked on forever: its
+    /// row is marked refused after one attempt, kept with the reply, left alone by later
+    /// passes while the others go out, and `Outbox.retry` re-arms it once the address is right.
+    @Test func aPermanentRefusalIsKeptAndNotRetriedUntilReArmed() async throws {
+        let server = try await FakeSMTPServer.start()
+        defer { Task { try? await server.stop() } }
+        try await TestDatabase.with { databases in
+            let database = databases[0]
+            try await Self.enqueue(3, on: database)
+            server.refuseMailbox("membre1@beta.gouv.fr")
+            let delivery = OutboxDelivery(database: database, email: try Self.email(server), mattermost: nil, logger: Self.logger)
+            let first = try await delivery.deliverDue(now: Self.start)
+            #expect(first.sent == 2 && first.failed == 1)
+            #expect(first.errors.first?.contains("refused for good") == true, "\(first.errors)")
+            var rows = try await Outbox.rows(on: database.connection, logger: Self.logger)
+            let refused = try #require(rows.first { $0.recipient == "membre1@beta.gouv.fr" })
+            #expect(refused.status == .refused && refused.attempts == 1)
+            #expect(refused.lastError?.contains("550") == true, "\(refused.lastError ?? "")")
+            for hour in 1...24 {
+                #expect(try await delivery.deliverDue(now: Self.start.addingTimeInterval(Double(hour) * 3600)).failed == 0)
+            }
+            rows = try await Outbox.rows(on: database.connection, logger: Self.logger)
+            #expect(rows.first { $0.id == refused.id }?.attempts == 1)
+            #expect(server.mails.count == 2)
+
+            let later = Self.start.addingTimeInterval(90_000)
+            #expect(try await Outbox.retry(ids: [refused.id], on: database.connection, now: later, logger: Self.logger) == 1)
+            #expect(try await Outbox.retry(ids: nil, on: database.connection, now: later, logger: Self.logger) == 0)
+            // Still no mailbox: refused again, once; then it exists and goes out.
+            #expect(try await delivery.deliverDue(now: later).failed == 1)
+            server.acceptMailboxes()
+            #expect(try await Outbox.retry(ids: nil, on: database.connection, now: later, logger: Self.logger) == 1)
+            #expect(try await delivery.deliverDue(now: later).sent == 1)
+            #expect(server.mails.count == 3)
+        }
+    }
+
     /// Two instances delivering at once (SKIP LOCKED): each message goes out once.
     @Test func twoDeliverersSendEachMessageOnce() async throws {
         let server = try await FakeSMTPServer.start()

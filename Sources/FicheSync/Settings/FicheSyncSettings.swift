@@ -55,6 +55,10 @@ public struct FicheSyncSettings: Sendable {
         Setting(variable: "GITHUB_APP_INSTALLATION_ID", summary: "the App's installation on the content repository", isSecret: false, defaultValue: nil),
         Setting(variable: "GITHUB_APP_PRIVATE_KEY", summary: "the App's private key (PEM text)", isSecret: true, defaultValue: nil),
         Setting(variable: "GITHUB_WEBHOOK_SECRET", summary: "the secret GitHub signs webhook deliveries with (HMAC-SHA256)", isSecret: true, defaultValue: nil),
+        Setting(variable: "FICHESYNC_LINK_SECRET", summary: "the secret the referent's confirmation links are signed with (HMAC-SHA256, 16 bytes at least)", isSecret: true, defaultValue: nil),
+        Setting(variable: "FICHESYNC_PUBLIC_URL", summary: "where the service is reached, for links in messages", isSecret: false, defaultValue: "http://localhost:8080"),
+        Setting(variable: "FICHESYNC_AUTOMERGE", summary: "confirmed: a referent's confirmation merges the PR once its fiches pass", isSecret: false, defaultValue: nil),
+        Setting(variable: "GITHUB_MERGE_TOKEN", summary: "a token that may merge on GITHUB_REPOSITORY (for FICHESYNC_AUTOMERGE)", isSecret: true, defaultValue: nil),
     ]
 
     /// Values found in the environment, by variable (empty values count as unset).
@@ -96,6 +100,10 @@ public struct FicheSyncSettings: Sendable {
     public var githubRepository: String { value("GITHUB_REPOSITORY") ?? "betagouv/beta.gouv.fr" }
     public var githubFork: String? { found["GITHUB_FORK"] }
     public var githubWebhookSecret: String? { found["GITHUB_WEBHOOK_SECRET"] }
+    public var linkSecret: String? { found["FICHESYNC_LINK_SECRET"] }
+    public var publicURL: String { value("FICHESYNC_PUBLIC_URL") ?? "http://localhost:8080" }
+    /// Whether a referent's confirmation may merge (`FICHESYNC_AUTOMERGE=confirmed`).
+    public var mergesOnConfirmation: Bool { found["FICHESYNC_AUTOMERGE"] == "confirmed" }
 
     /// Every setting with the value in effect and where it came from. Secrets show as
     /// `<secret>` (a `DATABASE_URL` keeps its host and database, its password masked).

@@ -42,21 +42,7 @@ public struct PullRequestChecks: Sendable {
 
     /// Checks pull request `number` at its current head, on `today` (Europe/Paris).
     public func check(number: Int, today: FicheDate, planner: Planner? = nil, rebuilt: String? = nil) async throws -> Outcome {
-        let (cache, gitURL) = (self.cache, self.gitURL)
-        let read = try await BlockingWork.run { () throws -> HeadReading in
-            let (mirror, _) = try cache.mirror(of: gitURL)
-            let head = try mirror.fetchPullRequestHead(number)
-            let master = try mirror.commit(for: "HEAD")
-            let base = try mirror.mergeBase(head, master) ?? master
-            let changes = try mirror.ficheChanges(from: base, to: head)
-            let changed = Set(changes.compactMap { $0.new?.path })
-            let catalog = try CatalogReader.read(repository: mirror.path, commit: head).0
-            let before = try CatalogReader.read(repository: mirror.path, commit: base).0
-            let found = Validator(today: today).validate(catalog).filter { changed.contains($0.path) }
-            let members = changes.compactMap { $0.new }.filter { $0.kind == .author }.map(\.id)
-            return HeadReading(head: head, diagnostics: found.sorted(), catalog: catalog, members: members,
-                               changes: Self.words(members: members, before: before, after: catalog))
-        }
+        let read = try await read(number: number, today: today)
         let (head, diagnostics) = (read.head, read.diagnostics)
         let errors = diagnostics.count { $0.severity == .error }, warnings = diagnostics.count - errors
         let annotations = diagnostics.map {
@@ -81,6 +67,33 @@ public struct PullRequestChecks: Sendable {
         }
         return Outcome(checkRun: run.id, headSHA: head.description, errors: errors, warnings: warnings, annotated: diagnostics,
                        previewComment: comment, preview: shown)
+    }
+
+    /// The head commit of PR `number` and the count of errors on the fiches it changes, read
+    /// as `check` reads them but published nowhere: what an automatic merge waits on.
+    public func validate(number: Int, today: FicheDate) async throws -> (headSHA: String, errors: Int) {
+        let read = try await read(number: number, today: today)
+        return (read.head.description, read.diagnostics.count { $0.severity == .error })
+    }
+
+    /// Fetches `refs/pull/N/head` into the mirror (nothing of it is run) and validates it
+    /// against its merge base with the default branch, off the concurrency pool.
+    func read(number: Int, today: FicheDate) async throws -> HeadReading {
+        let (cache, gitURL) = (self.cache, self.gitURL)
+        return try await BlockingWork.run { () throws -> HeadReading in
+            let (mirror, _) = try cache.mirror(of: gitURL)
+            let head = try mirror.fetchPullRequestHead(number)
+            let master = try mirror.commit(for: "HEAD")
+            let base = try mirror.mergeBase(head, master) ?? master
+            let changes = try mirror.ficheChanges(from: base, to: head)
+            let changed = Set(changes.compactMap { $0.new?.path })
+            let catalog = try CatalogReader.read(repository: mirror.path, commit: head).0
+            let before = try CatalogReader.read(repository: mirror.path, commit: base).0
+            let found = Validator(today: today).validate(catalog).filter { changed.contains($0.path) }
+            let members = changes.compactMap { $0.new }.filter { $0.kind == .author }.map(\.id)
+            return HeadReading(head: head, diagnostics: found.sorted(), catalog: catalog, members: members,
+                               changes: Self.words(members: members, before: before, after: catalog))
+        }
     }
 
     struct HeadReading: Sendable {

@@ -36,8 +36,14 @@ public struct ReminderContext: Sendable, Equatable {
 /// reason: the caller records the reminder as unreachable and goes on.
 public struct ReminderMessages: Sendable {
     public let texts: ReminderTexts
+    /// The referent's one-click confirmation: their messages carry a link signed with it, to
+    /// `<publicURL>/confirm/<token>`. Without it, they say to answer on the PR.
+    public let confirmation: (link: ConfirmationLink, publicURL: String)?
 
-    public init(texts: ReminderTexts) { self.texts = texts }
+    public init(texts: ReminderTexts, confirmation: (link: ConfirmationLink, publicURL: String)? = nil) {
+        self.texts = texts
+        self.confirmation = confirmation
+    }
 
     public func messages(for reminder: DueReminder, of pr: RemindablePullRequest, context: ReminderContext,
                          now: Date) throws -> (messages: [OutboxMessage], unreachable: String?) {
@@ -57,6 +63,11 @@ public struct ReminderMessages: Sendable {
         case .member(let id):
             address = "\(id)@\(context.domain)"
             mattermost = true
+            if reminder.step.audience == .referent, let confirmation {
+                let token = confirmation.link.token(repository: pr.repository, number: pr.number, referent: id, now: now, nonce: reminder.key)
+                let base = confirmation.publicURL.hasSuffix("/") ? String(confirmation.publicURL.dropLast()) : confirmation.publicURL
+                values["confirm"] = ["url": "\(base)/confirm/\(token)"]
+            }
         case .address(let given):
             address = given
         case .incubatorContact(let contact):

@@ -34,6 +34,9 @@ public enum Outbox {
             case sent
             /// Its last attempt failed; it is retried at `nextAttemptAt`.
             case failed
+            /// The server refused it for good (a 5xx reply): kept, not retried until
+            /// `fichesync outbox retry` re-arms it.
+            case refused
         }
 
         public var id: Int64
@@ -47,9 +50,11 @@ public enum Outbox {
         public var sentAt: Date?
         public var lastError: String?
         public var skipped: String?
+        public var refusedAt: Date?
 
         public var status: Status {
             if sentAt != nil { return .sent }
+            if refusedAt != nil { return .refused }
             return lastError == nil ? .pending : .failed
         }
     }
@@ -57,15 +62,29 @@ public enum Outbox {
     /// Every row, newest first (at most `limit`).
     public static func rows(on connection: PostgresConnection, limit: Int = 1000, logger: Logger) async throws -> [Row] {
         let rows = try await connection.query("""
-            SELECT id, dedupe_key, channel, recipient, subject, created_at, attempts, next_attempt_at, sent_at, last_error, skipped
+            SELECT id, dedupe_key, channel, recipient, subject, created_at, attempts, next_attempt_at, sent_at, last_error, skipped, refused_at
             FROM outbox ORDER BY id DESC LIMIT \(limit)
             """, logger: logger)
         var all: [Row] = []
-        for try await (id, key, channel, recipient, subject, created, attempts, next, sent, error, skipped) in rows.decode(
-            (Int64, String, String, String, String, Date, Int, Date, Date?, String?, String?).self) {
+        for try await (id, key, channel, recipient, subject, created, attempts, next, sent, error, skipped, refused) in rows.decode(
+            (Int64, String, String, String, String, Date, Int, Date, Date?, String?, String?, Date?).self) {
             all.append(Row(id: id, dedupeKey: key, channel: channel, recipient: recipient, subject: subject, createdAt: created,
-                           attempts: attempts, nextAttemptAt: next, sentAt: sent, lastError: error, skipped: skipped))
+                           attempts: attempts, nextAttemptAt: next, sentAt: sent, lastError: error, skipped: skipped, refusedAt: refused))
         }
         return all
+    }
+
+    /// Re-arms refused rows (all of them, or those of `ids`) for the next delivery pass: what
+    /// an operator does once the address or the server is put right. Returns how many.
+    @discardableResult
+    public static func retry(ids: [Int64]?, on connection: PostgresConnection, now: Date, logger: Logger) async throws -> Int {
+        let rows = try await connection.query("""
+            UPDATE outbox SET refused_at = NULL, next_attempt_at = \(now)
+            WHERE refused_at IS NOT NULL AND sent_at IS NULL AND (\(ids)::bigint[] IS NULL OR id = ANY(\(ids)))
+            RETURNING id
+            """, logger: logger)
+        var count = 0
+        for try await _ in rows.decode(Int64.self) { count += 1 }
+        return count
     }
 }

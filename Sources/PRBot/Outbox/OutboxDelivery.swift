@@ -124,7 +124,7 @@ public struct OutboxDelivery: Sendable {
         return try await database.transaction { connection -> Outcome? in
             let rows = try await connection.query("""
                 SELECT id, dedupe_key, channel, recipient, subject, text, html, attempts FROM outbox
-                WHERE sent_at IS NULL AND next_attempt_at <= \(now)
+                WHERE sent_at IS NULL AND refused_at IS NULL AND next_attempt_at <= \(now)
                 ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
                 """, logger: logger)
             var claimed: (Int64, String, String, String, String, String, String?, Int)?
@@ -142,6 +142,15 @@ public struct OutboxDelivery: Sendable {
                     """, logger: logger)
                 logger.info("outbox message delivered", metadata: ["id": "\(id)", "channel": "\(channelName)"])
                 return skipped == nil ? .sent : .skipped
+            } catch let error as SMTPError where error.isPermanentRefusal {
+                // Retrying a mailbox that does not exist would knock on it forever: the row is
+                // kept, marked refused, and waits for `fichesync outbox retry`.
+                let text = String(describing: error).prefix(500)
+                try await connection.query("""
+                    UPDATE outbox SET attempts = attempts + 1, refused_at = \(now), last_error = \(String(text)) WHERE id = \(id)
+                    """, logger: logger)
+                logger.error("outbox message refused for good by the server", metadata: ["id": "\(id)", "error": "\(text)"])
+                return .failed("#\(id) \(channelName) to \(recipient): refused for good (`fichesync outbox retry \(id)` once put right): \(text)")
             } catch {
                 let next = now.addingTimeInterval(backoff.delay(afterAttempts: attempts + 1))
                 let text = String(describing: error).prefix(500)

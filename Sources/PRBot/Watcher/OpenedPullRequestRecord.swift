@@ -43,14 +43,22 @@ extension PullRequestWatcher {
         }
         let observation = try PullRequestObservation(pull, members: nil, observedAt: now)
         let logger = self.logger
+        // What the transition causes (the referent's notice) must see the bot's facts: it runs
+        // once they are saved, in the same transaction.
+        var plain = self
+        plain.onTransition = nil
+        let onTransition = self.onTransition
         return try await database.transaction { connection in
-            var pull = try await observe(observation, on: connection).pullRequest
+            var transition = try await plain.observe(observation, on: connection)
+            var pull = transition.pullRequest
             if opened.branch != nil { pull.kind = facts.kind }
             if !pull.members.contains(facts.memberID) { pull.members = (pull.members + [facts.memberID]).sorted() }
             pull.referent = facts.referent ?? pull.referent
             pull.recruitEmail = facts.recruitEmail ?? pull.recruitEmail
             if !facts.startups.isEmpty { pull.startups = facts.startups }
             try await PullRequestStore(connection: connection, logger: logger).save(pull)
+            transition.pullRequest = pull
+            if !transition.changes.isEmpty, let onTransition { try await onTransition(transition, connection) }
             return pull
         }
     }

@@ -2,8 +2,8 @@ import CCurl
 import Foundation
 import NIOPosix
 
-/// SMTP failures, by code: the outbox retries every one of them with backoff (a message is
-/// never dropped), and `fichesync outbox` shows the message.
+/// SMTP failures, by code: the outbox retries them with backoff (a message is never
+/// dropped); a permanent refusal is kept as refused until re-armed. `fichesync outbox` shows them.
 public struct SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable, Equatable {
         /// The message or a setting cannot be sent as given: nothing was sent.
@@ -31,6 +31,14 @@ public struct SMTPError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "smtp: \(message)\(status.map { " (last reply \($0))" } ?? "")" }
+
+    /// A 5xx reply to the message itself (RFC 5321's permanent negative completion: no such
+    /// mailbox, message refused): sending it again gets the same answer. A refused login is
+    /// not one — it is the configuration's to fix, and the messages wait for it.
+    public var isPermanentRefusal: Bool {
+        guard code == .refused, let status else { return false }
+        return (500...599).contains(status)
+    }
 }
 
 /// Where and how to send email: `MAIL_HOST`, `MAIL_PORT`, `MAIL_USER`, `MAIL_PASS` (a secret:

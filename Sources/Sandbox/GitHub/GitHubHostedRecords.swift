@@ -67,6 +67,8 @@ public struct HostedPull: Sendable, Codable, Equatable {
     public var mergedAt: String?
     public var mergeCommitSHA: String?
     public var mergedBy: String?
+    /// Its labels' names, in the order added (absent from records written before labels were kept).
+    public var labels: [String]?
 
     public var merged: Bool { mergedAt != nil }
 }

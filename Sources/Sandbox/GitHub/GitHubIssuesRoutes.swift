@@ -26,6 +26,29 @@ extension FakeGitHubServer {
             let comments = server.comments.all(on: Int(call["issue_number"]) ?? -1, in: target.record.fullName)
             return server.page(comments, call.request) { call.objects.issueComment($0) }
         },
+        // Labels need triage access: a maintainer, or the App (its `pull_requests: write`); the
+        // bot's own token, a stranger to the upstream, is refused as GitHub refuses it.
+        GitHubRoute(.POST, "/repos/{owner}/{repo}/issues/{issue_number}/labels", documentation: "issues/labels#add-labels-to-an-issue",
+                    access: .read) { _, call, session in
+            let target = try session.target(call)
+            guard session.user.isMaintainer || session.user.isApp else {
+                throw GitHubFailure(.forbidden, "Resource not accessible by personal access token")
+            }
+            guard let number = Int(call["issue_number"]),
+                  var pull = session.records.pulls[target.record.key]?.first(where: { $0.number == number }) else {
+                throw GitHubFailure(.notFound, "Not Found")
+            }
+            guard let names = call.body["labels"] as? [String], !names.isEmpty,
+                  names.allSatisfy({ !$0.isEmpty && $0.count <= 50 && !$0.contains(",") }) else {
+                throw GitHubFailure.validation("Label", "labels is invalid", field: "labels", code: "invalid")
+            }
+            var labels = pull.labels ?? []
+            for name in names where !labels.contains(where: { $0.lowercased() == name.lowercased() }) { labels.append(name) }
+            pull.labels = labels
+            pull.updatedAt = call.now
+            try FakeGitHubServer.store(pull, target, session)
+            return call.reply(labels.map { call.objects.label($0, repository: target.record.fullName) })
+        },
         GitHubRoute(.PATCH, "/repos/{owner}/{repo}/issues/comments/{comment_id}", documentation: "issues/comments#update-an-issue-comment",
                     access: .read) { server, call, session in
             let target = try session.target(call)
@@ -70,6 +93,25 @@ final class FakeIssueComments: Sendable {
 }
 
 extension GitHubObjects {
+    /// `label`, every required field present.
+    struct Label: Encodable, Sendable {
+        var id: Int
+        var node_id: String
+        var url: String
+        var name: String
+        @Nullable var description: String?
+        var color: String
+        var `default`: Bool
+    }
+
+    func label(_ name: String, repository: String) -> Label {
+        // A stable id from the name, as GitHub's is stable for a repository's label.
+        let id = 4_000_000_000 + Int(name.utf8.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 } % 1_000_000_000)
+        let escaped = name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? name
+        return Label(id: id, node_id: "LA_kwDO\(id)", url: "\(api)/repos/\(repository)/labels/\(escaped)", name: name,
+                     description: nil, color: "0e8a16", default: false)
+    }
+
     /// `issue-comment`, every required field present.
     struct IssueComment: Encodable, Sendable {
         var id: Int

@@ -15,7 +15,7 @@ extension GitHubObjects {
         var title: String
         var user: SimpleUser
         @Nullable var body: String?
-        var labels: [String] = []
+        var labels: [Label] = []
         @Nullable var milestone: String? = nil
         @Nullable var active_lock_reason: String? = nil
         var created_at, updated_at: String
@@ -82,6 +82,7 @@ extension GitHubObjects {
             patch_url: html + ".patch", issue_url: issue, commits_url: url + "/commits", review_comments_url: url + "/comments",
             review_comment_url: "\(api)/repos/\(repository)/pulls/comments{/number}", comments_url: issue + "/comments",
             statuses_url: statuses, number: pull.number, state: pull.state, title: pull.title, user: author, body: pull.body,
+            labels: (pull.labels ?? []).map { label($0, repository: repository) },
             created_at: pull.createdAt, updated_at: pull.updatedAt, closed_at: pull.closedAt, merged_at: pull.mergedAt,
             merge_commit_sha: pull.mergeCommitSHA, head: head, base: base,
             _links: .init(comments: .init(href: issue + "/comments"), commits: .init(href: url + "/commits"),
