@@ -1,0 +1,99 @@
+import Accounts
+import AsyncHTTPClient
+import FicheSync
+import Foundation
+import PRBot
+import Providers
+import Scheduler
+
+/// The standard jobs' actions, wired to what fichesync does today — the same functions the
+/// commands run, so a scheduled `sync` is `fichesync sync`, a scheduled `reconcile` is
+/// `fichesync reconcile`. The table (names, schedules) is `Scheduler.StandardJobs`; this file
+/// only gives each job its action, here because the providers' wiring (the sandbox included)
+/// lives in this target. A job left out of ``actions(database:)`` runs as "not available yet".
+///
+/// `prs-tick` is not wired: the PR bot's tick (polling, reminders and delivery in one pass)
+/// is being written; until then `fichesync watch` and `outbox deliver` do its parts by hand.
+enum ScheduledJobs {
+    /// The jobs with their schedules (`FICHESYNC_JOB_<NAME>` overrides) and actions.
+    static func definitions(database: Database) throws(JobConfigurationError) -> [JobDefinition] {
+        try StandardJobs.definitions(environment: ProcessInfo.processInfo.environment, actions: actions(database: database))
+    }
+
+    static func actions(database: Database) -> [String: JobAction] {
+        [
+            "sync": { context in try await sync(database, context) },
+            "reconcile": { context in try await reconcile(database, mailingLists: false, context) },
+            // `reconcile --lists`: the set-<startup> lists cost one OVH request each, hence weekly.
+            "mailing-lists": { context in try await reconcile(database, mailingLists: true, context) },
+            "outbox": { context in try await deliverOutbox(database, context) },
+        ]
+    }
+
+    /// `fichesync sync` of `FICHES_REPOSITORY`: fetched into its mirror, synced incrementally.
+    static func sync(_ database: Database, _ context: JobContext) async throws -> String {
+        let source = Environment.settings.fichesRepository, cache = Environment.repositoryCache
+        // Classifying looks at the disk, resolving fetches: both off the concurrency pool.
+        let (kind, resolved) = try await BlockingWork.run {
+            let kind = try ContentSource.classify(source, revisionRequested: false)
+            return (kind, try kind.resolve(revision: nil, cache: cache))
+        }
+        guard resolved.unreadable.isEmpty else {
+            throw SyncRefused(commit: resolved.commit.description, diagnostics: resolved.unreadable)
+        }
+        let report = try await CatalogSync(database: database, today: FicheDate.today(at: context.now), logger: context.logger)
+            .sync(repositoryPath: resolved.repositoryPath, commit: resolved.commit, source: kind.recordedName(source))
+        return report.summary
+    }
+
+    /// `fichesync reconcile` (with `--lists` for the weekly job): the providers the environment
+    /// configures, or the sandbox's. Failed operations make the run a failure, listed.
+    static func reconcile(_ database: Database, mailingLists: Bool, _ context: JobContext) async throws -> String {
+        let configuration = try ProviderConfiguration(environment: Environment.settings.environment)
+        var providers = ReconcileProviders(configuration)
+        let settings = accountSettings(configuration, mailingLists: mailingLists)
+        let today = FicheDate.today(at: context.now)
+        let logger = context.logger
+        let outcome = try await database.withConnection { connection in
+            if providers.isSandbox { try await providers.startSandbox(connection: connection, recording: true, logger: logger) }
+            do {
+                let members = try await MemberRecord.load(from: connection, logger: logger)
+                let journal = OperationJournal(connection: connection, logger: logger)
+                let result = try await providers.reconciler.run(members: members, settings: settings, today: today, journal: journal,
+                                                                only: nil, member: nil, dryRun: false)
+                try await providers.stopSandbox()
+                return result
+            } catch {
+                try? await providers.stopSandbox()
+                throw error
+            }
+        }
+        var line = (providers.isSandbox ? "sandbox: " : "") + outcome.plan.summary
+        guard let report = outcome.report else { return line }
+        line += "; applied: \(report.done) done, \(report.failed.count) failed"
+        guard report.failed.isEmpty else {
+            let failed = report.failed.map { "\($0.operation.provider.rawValue) \($0.operation.action.rawValue) \($0.operation.target): \($0.lastError ?? "")" }
+            throw JobError(.partlyFailed, line + " — " + failed.joined(separator: "; "))
+        }
+        return line
+    }
+
+    /// `fichesync outbox deliver`, with the configured SMTP server only: a scheduled pass
+    /// never sends to a throw-away sandbox receiver (the messages would be marked sent and
+    /// lost), so without MAIL_HOST the run fails, saying so, and the messages wait.
+    static func deliverOutbox(_ database: Database, _ context: JobContext) async throws -> String {
+        let environment = Environment.settings.environment
+        guard let smtp = try SMTPSettings.fromEnvironment(environment) else {
+            throw JobError(.notConfigured, "MAIL_HOST is not set: the messages wait in the outbox (`fichesync outbox deliver` sends them to a sandbox receiver)")
+        }
+        var mattermost: (any MessageChannel)?
+        if let url = environment["MATTERMOST_URL"], let token = environment["MATTERMOST_BOT_TOKEN"] {
+            mattermost = MattermostChannel(client: MattermostClient(http: HTTPClient.shared, credentials: MattermostCredentials(url: url, token: token)))
+        }
+        let report = try await OutboxDelivery(database: database, email: EmailChannel(sender: SMTPSender(settings: smtp)), mattermost: mattermost,
+                                              logger: context.logger).deliverDue(now: context.now)
+        let line = "\(report.sent) sent, \(report.skipped) skipped, \(report.failed) failed"
+        if report.failed > 0 { throw JobError(.partlyFailed, line + ": " + report.errors.joined(separator: "; ")) }
+        return line
+    }
+}
