@@ -27,6 +27,7 @@ enum ScheduledJobs {
             // `reconcile --lists`: the set-<startup> lists cost one OVH request each, hence weekly.
             "mailing-lists": { context in try await reconcile(database, mailingLists: true, context) },
             "outbox": { context in try await deliverOutbox(database, context) },
+            "member-notices": { context in try await memberNotices(database, context) },
         ]
     }
 
@@ -76,6 +77,17 @@ enum ScheduledJobs {
             throw JobError(.partlyFailed, line + " — " + failed.joined(separator: "; "))
         }
         return line
+    }
+
+    /// The day's member notices (contract ending D-30/15/2, departure J+1/J+30), written to
+    /// the outbox; the `outbox` job delivers them.
+    static func memberNotices(_ database: Database, _ context: JobContext) async throws -> String {
+        let settings = Environment.settings
+        let messages = MemberNoticeMessages(texts: try await MemberNoticeTexts.load(), domain: settings.value("SECRETARIAT_DOMAIN") ?? "beta.gouv.fr",
+                                            publicURL: settings.value("FICHESYNC_PUBLIC_URL") ?? "http://localhost:8080")
+        let report = try await MemberNoticePass(messages: messages, logger: context.logger)
+            .run(today: FicheDate.today(at: context.now), now: context.now, database: database)
+        return report.summary
     }
 
     /// `fichesync outbox deliver`, with the configured SMTP server only: a scheduled pass
