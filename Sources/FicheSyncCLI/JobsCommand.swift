@@ -17,6 +17,16 @@ struct JobsCommand: AsyncParsableCommand {
         defaultSubcommand: JobsList.self
     )
 
+    /// Exits 2 naming the variable whose schedule is wrong: before the database is opened,
+    /// so that an embedded cluster is never left behind by the exit.
+    static func checkSchedules() {
+        do {
+            _ = try StandardJobs.definitions(environment: ProcessInfo.processInfo.environment, actions: [:])
+        } catch {
+            fail(error.description)
+        }
+    }
+
     /// The jobs, or exit 2 naming the variable whose schedule is wrong.
     static func definitions(_ database: Database) -> [JobDefinition] {
         do {
@@ -41,6 +51,7 @@ struct JobsList: AsyncParsableCommand {
     }
 
     func run() async throws {
+        JobsCommand.checkSchedules()
         let now = Date()
         let (jobs, latest) = try await Environment.withDatabase { database in
             let jobs = JobsCommand.definitions(database)
@@ -89,6 +100,7 @@ struct JobsRun: AsyncParsableCommand {
     }
 
     func run() async throws {
+        JobsCommand.checkSchedules()
         let outcome: Result<(ok: Bool, run: JobRunStore.Run?), JobError> = try await Environment.withDatabase { [name] database in
             guard let job = JobsCommand.definitions(database).first(where: { $0.name == name }) else {
                 return .failure(JobError(.unknownJob, "no job \(name)"))

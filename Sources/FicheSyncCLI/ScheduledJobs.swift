@@ -10,10 +10,8 @@ import Scheduler
 /// commands run, so a scheduled `sync` is `fichesync sync`, a scheduled `reconcile` is
 /// `fichesync reconcile`. The table (names, schedules) is `Scheduler.StandardJobs`; this file
 /// only gives each job its action, here because the providers' wiring (the sandbox included)
-/// lives in this target. A job left out of ``actions(database:)`` runs as "not available yet".
-///
-/// `prs-tick` is not wired: the PR bot's tick (polling, reminders and delivery in one pass)
-/// is being written; until then `fichesync watch` and `outbox deliver` do its parts by hand.
+/// lives in this target. A job left out of ``actions(database:)`` runs as "not available yet";
+/// `prs-tick` says so with what to use meanwhile (its pass is being written).
 enum ScheduledJobs {
     /// The jobs with their schedules (`FICHESYNC_JOB_<NAME>` overrides) and actions.
     static func definitions(database: Database) throws(JobConfigurationError) -> [JobDefinition] {
@@ -28,6 +26,11 @@ enum ScheduledJobs {
             "mailing-lists": { context in try await reconcile(database, mailingLists: true, context) },
             "outbox": { context in try await deliverOutbox(database, context) },
             "member-notices": { context in try await memberNotices(database, context) },
+            // Registered, not faked: until the PR bot's tick exists, a run is a recorded error saying what to use.
+            "prs-tick": { _ in
+                throw JobError.notAvailable("prs-tick", "the PR bot's tick (polling, reminders, delivery in one pass) is being written; "
+                                            + "meanwhile `fichesync watch` polls and the outbox job delivers")
+            },
         ]
     }
 
