@@ -87,6 +87,9 @@ final class RunLog: Sendable {
                 #expect(recorded.allSatisfy { byTick[$0.scheduledFor] == [$0.instance] })
                 total += expected.count
             }
+            // Both instances won ticks (about half each here): the race was real, not one instance alone.
+            let wins = ran.values.flatMap(\.values).flatMap { $0 }.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
+            #expect(Set(wins.keys) == ["a", "b"], "\(wins)")
             // 15 syncs, 15 reconciles, 15 PR ticks, 60 outbox passes, the 10:00 notices, no mailing lists.
             #expect(total == 15 + 15 + 15 + 60 + 1)
         }
@@ -183,6 +186,35 @@ final class RunLog: Sendable {
                 .decode(String?.self) { stored.append(result) }
             #expect(stored == ["crashed", "ok"])
             #expect(ran.withLock { $0 } == 1)
+        }
+    }
+
+    @Test func aLongRunIsNeverJoinedByTheNextTickOnAnotherInstance() async throws {
+        let settings = try await TestDatabase.makeSettings()
+        try await TestDatabase.with(2, settings: settings) { databases in
+            let state = Mutex((running: 0, most: 0, released: false))
+            let job = JobDefinition(name: "sync", schedule: try CronExpression("*/4 * * * *"), summary: "long") { _ in
+                state.withLock { $0.running += 1; $0.most = max($0.most, $0.running) }
+                while !state.withLock({ $0.released }) { try await Task.sleep(for: .milliseconds(2)) }
+                state.withLock { $0.running -= 1 }
+                return "done"
+            }
+            let tick = utc("2026-06-10T08:00:00Z")
+            let clock = ManualClock(tick)
+            let a = JobRunner(database: databases[0], instance: "a", logger: Self.logger)
+            let b = JobRunner(database: databases[1], instance: "b", logger: Self.logger)
+            let long = Task { try await a.run(job, scheduledFor: tick, clock: clock) }
+            while state.withLock({ $0.running }) == 0 { try await Task.sleep(for: .milliseconds(1)) }
+            // The next tick comes while the first run goes on: the other instance leaves it.
+            #expect(try await b.run(job, scheduledFor: tick + 240, clock: clock) == .busy)
+            #expect(try await JobRunStore.latest(on: databases[1].connection, logger: Self.logger)["sync"]?.state == .running)
+            state.withLock { $0.released = true }
+            #expect(try await long.value == .ran(ok: true))
+            #expect(state.withLock { $0.most } == 1)
+            // Once the lock is free, a later tick runs there.
+            #expect(try await b.run(job, scheduledFor: tick + 480, clock: clock) == .ran(ok: true))
+            let runs = try await JobRunStore.runs(of: "sync", on: databases[0].connection, logger: Self.logger)
+            #expect(runs.map { "\($0.instance) \($0.state.rawValue)" } == ["a ok", "b ok"])
         }
     }
 
