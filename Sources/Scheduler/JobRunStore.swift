@@ -44,6 +44,21 @@ public enum JobRunStore {
         return count
     }
 
+    /// How long ended runs are kept: the every-minute outbox alone makes 1,440 rows a day.
+    /// Dropping old ticks is safe: a scheduler only ever runs ticks after its start.
+    public static let retention: TimeInterval = 30 * 86_400
+
+    /// Deletes `job`'s runs that ended before `cutoff`. Returns how many.
+    @discardableResult
+    public static func prune(job: String, endedBefore cutoff: Date, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        let rows = try await connection.query("""
+            DELETE FROM job_runs WHERE job = \(job) AND ended_at < \(cutoff) RETURNING id
+            """, logger: logger)
+        var count = 0
+        for try await _ in rows.decode(Int64.self) { count += 1 }
+        return count
+    }
+
     /// Inserts the run of `job` for `scheduledFor`, with this session as its owner. Returns
     /// its id, or `nil` when the tick is claimed already (run, running or crashed elsewhere).
     public static func claim(job: String, scheduledFor: Date, manual: Bool, now: Date, instance: String,

@@ -7,7 +7,8 @@ import PostgresNIO
 ///
 /// On a connection of its own (a session: advisory locks are a session's), it takes the
 /// job's advisory lock without waiting, claims the tick by inserting its `job_runs` row, runs
-/// the action, records the result, and unlocks. Another instance at the same tick either
+/// the action, records the result, and unlocks (runs ended more than 30 days ago are dropped
+/// on the way, under the same lock). Another instance at the same tick either
 /// finds the lock taken (the run is under way: it skips) or, once it has the lock, finds the
 /// tick's row (it was run: it skips) — so exactly one instance runs each tick, and a run that
 /// lasts past the next tick is never joined by a second one. A session that dies mid-run
@@ -50,6 +51,7 @@ public struct JobRunner: Sendable {
                     logger.warning("job run found crashed", metadata: ["job": "\(job.name)", "runs": "\(crashed)"])
                 }
                 let started = clock.now()
+                try await JobRunStore.prune(job: job.name, endedBefore: started.addingTimeInterval(-JobRunStore.retention), on: connection, logger: logger)
                 guard let id = try await JobRunStore.claim(job: job.name, scheduledFor: scheduledFor, manual: manual, now: started,
                                                            instance: instance, on: connection, logger: logger) else {
                     try await Self.unlock(key, connection, logger)

@@ -232,6 +232,22 @@ final class RunLog: Sendable {
         }
     }
 
+    @Test func runsOlderThanThirtyDaysAreDropped() async throws {
+        try await TestDatabase.with { databases in
+            let database = databases[0]
+            let job = JobDefinition(name: "outbox", schedule: try CronExpression("* * * * *"), summary: "test") { _ in "ok" }
+            let runner = JobRunner(database: database, instance: "a", logger: Self.logger)
+            let now = utc("2026-06-10T08:00:00Z")
+            for days in [31.0, 29.0] {
+                let tick = now - days * 86_400
+                #expect(try await runner.run(job, scheduledFor: tick, clock: ManualClock(tick)) == .ran(ok: true))
+            }
+            #expect(try await runner.run(job, scheduledFor: now, clock: ManualClock(now)) == .ran(ok: true))
+            let kept = try await JobRunStore.runs(of: "outbox", on: database.connection, logger: Self.logger).map(\.scheduledFor)
+            #expect(kept == [now - 29 * 86_400, now])
+        }
+    }
+
     @Test func cancellingEndsTheLoopAfterTheRunUnderWay() async throws {
         try await TestDatabase.with { databases in
             let database = databases[0]
