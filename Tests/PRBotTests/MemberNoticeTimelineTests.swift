@@ -1,14 +1,18 @@
+import AsyncHTTPClient
 import FicheSync
 import Foundation
 import Logging
 import PostgresNIO
+import Providers
+import Sandbox
 import TestKit
 import Testing
 @testable import PRBot
 
 /// Issue 12's member notices over 60 simulated days: the calendar passed in, two runners
-/// racing twice a day (08:00 and 10:00 Paris), a real Postgres, one member extended mid-way.
-/// Each notice is recorded once, with its messages in the outbox once.
+/// racing twice a day (08:00 and 10:00 Paris), each deciding and delivering (libcurl to the SMTP
+/// receiver on loopback, the fake Mattermost), a real Postgres, one member extended mid-way.
+/// Each notice is recorded once, its messages enqueued once and delivered once.
 @Suite struct MemberNoticeTimelineTests {
     static let logger = TestDatabase.logger
 
@@ -22,6 +26,15 @@ import Testing
     @Test func sixtyDaysTwoRunnersEachNoticeOnce() async throws {
         let start = try #require(FicheDate(year: 2026, month: 3, day: 1))
         func day(_ n: Int) -> FicheDate { start.adding(days: n) }
+        let smtp = try await FakeSMTPServer.start()
+        let mattermost = try await FakeMattermostServer.start()
+        defer { Task { try? await smtp.stop(); try? await mattermost.stop() } }
+        // Alice and Bob have Mattermost accounts; Chloé and Eve do not (their direct messages are skipped).
+        mattermost.addUser(username: "alice.durand", email: "alice.durand@beta.gouv.fr", teams: [mattermost.communityTeamID])
+        mattermost.addUser(username: "bob.martin", email: "bob.martin@beta.gouv.fr", teams: [mattermost.communityTeamID])
+        let email = EmailChannel(sender: SMTPSender(settings: try SMTPSettings(host: "127.0.0.1", port: smtp.port, ignoreTLS: true,
+                                                                               from: "secretariat@beta.gouv.fr", timeout: 5)))
+        let chat = MattermostChannel(client: MattermostClient(http: HTTPClient.shared, credentials: mattermost.credentials, policy: .fastRetries()))
         let settings = try await TestDatabase.makeSettings()
         try await TestDatabase.with(2, settings: settings) { databases in
             let connection = databases[0].connection
@@ -47,7 +60,11 @@ import Testing
                     let today = day(n)
                     let reports = try await withThrowingTaskGroup(of: MemberNoticePass.Report.self) { group in
                         for database in databases {
-                            group.addTask { try await pass.run(today: today, now: now, database: database) }
+                            group.addTask {
+                                let report = try await pass.run(today: today, now: now, database: database)
+                                _ = try await OutboxDelivery(database: database, email: email, mattermost: chat, logger: Self.logger).deliverDue(now: now)
+                                return report
+                            }
                         }
                         return try await group.reduce(into: [MemberNoticePass.Report]()) { $0.append($1) }
                     }
@@ -95,6 +112,20 @@ import Testing
             #expect(bobLast == ["email bob@example.org", "mattermost bob.martin@beta.gouv.fr"])
             let eveLast = rows.filter { $0.dedupeKey.hasPrefix(key("eve.partie", "departure-30", -3)) }.map { "\($0.channel) \($0.recipient)" }
             #expect(eveLast == ["mattermost eve.partie@beta.gouv.fr"])
+            #expect(rows.allSatisfy { $0.status == .sent }, "\(rows.filter { $0.status != .sent })")
+            #expect(rows.filter { $0.skipped != nil }.map(\.recipient).sorted() == Array(repeating: "chloe.petit@beta.gouv.fr", count: 6)
+                + Array(repeating: "eve.partie@beta.gouv.fr", count: 2))
+
+            // Delivered once each: 15 emails, 8 direct messages (Alice's and Bob's 4 notices).
+            let received = smtp.mails.map(\.recipients).map { $0.joined(separator: ",") }
+            #expect(received.count == 15)
+            #expect(Dictionary(grouping: received) { $0 }.mapValues(\.count) == [
+                "alice.durand@beta.gouv.fr": 4, "bob.martin@beta.gouv.fr": 3, "bob@example.org": 1,
+                "chloe.petit@beta.gouv.fr": 6, "eve.partie@beta.gouv.fr": 1,
+            ])
+            #expect(Set(smtp.mails.map { $0.parsed.header("Message-ID") ?? "" }).count == 15)
+            #expect(mattermost.directMessages(toEmail: "alice.durand@beta.gouv.fr").count == 4)
+            #expect(mattermost.directMessages(toEmail: "bob.martin@beta.gouv.fr").count == 4)
             let alice = rows.filter { $0.dedupeKey == key("alice.durand", "ending-30", 35) + "/email" }
             #expect(alice.map(\.recipient) == ["alice.durand@beta.gouv.fr"])
             #expect(alice.map(\.subject) == ["Ta mission se termine dans 30 jours, le 5 avril 2026"])
