@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "FicheSync", targets: ["FicheSync"]),
         .library(name: "Accounts", targets: ["Accounts"]),
         .library(name: "PRBot", targets: ["PRBot"]),
+        .library(name: "Scheduler", targets: ["Scheduler"]),
         .executable(name: "fichesync-bench", targets: ["FicheSyncBenchmarks"]),
         .executable(name: "fichesync-floor", targets: ["FicheSyncFloor"]),
     ],
@@ -117,10 +118,21 @@ let package = Package(
             ],
             resources: [.copy("Messages/Templates")]
         ),
+        // Cron-like jobs (Europe/Paris), one instance per tick through advisory locks and
+        // `job_runs`. Knows no provider: the wiring layer gives each job its action.
+        .target(
+            name: "Scheduler",
+            dependencies: [
+                "FicheSync",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .executableTarget(
             name: "FicheSyncCLI",
             dependencies: [
-                "FicheSync", "Accounts", "PRBot", "Providers", "Sandbox",
+                "FicheSync", "Accounts", "PRBot", "Providers", "Sandbox", "Scheduler",
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -202,6 +214,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 // The outbox and reminder tests query their tables directly.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "SchedulerTests",
+            dependencies: [
+                "Scheduler", "FicheSync", "TestKit",
+                .product(name: "Logging", package: "swift-log"),
+                // The runs' tests read job_runs and open sessions of their own (a crashed claim).
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),

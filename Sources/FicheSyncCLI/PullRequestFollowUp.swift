@@ -19,9 +19,12 @@ enum PullRequestFollowUp {
     }
 
     static func tick(now: Date) async throws -> PullRequestTick.Report {
+        try await Environment.withDatabase { try await tick(database: $0, now: now) }
+    }
+
+    static func tick(database: Database, now: Date) async throws -> PullRequestTick.Report {
         do {
-            return try await Environment.withDatabase { database in
-                try await PullRequestBot.run("the pass follows the pull requests") { opener, settings in
+            return try await PullRequestBot.run("the pass follows the pull requests") { opener, settings in
                     let tick = PullRequestTick(pass: pollingPass(database: database, opener: opener, settings: settings),
                                                reminders: try await reminderPass(settings),
                                                checks: try headChecks(database: database, settings: settings),
@@ -33,7 +36,6 @@ enum PullRequestFollowUp {
                         }
                     }
                     return report
-                }
             }
         } catch let error as ProviderError {
             fail("the pass stopped: \(error.description)")

@@ -56,7 +56,7 @@ public struct FicheSyncSettings: Sendable {
         Setting(variable: "GITHUB_APP_PRIVATE_KEY", summary: "the App's private key (PEM text)", isSecret: true, defaultValue: nil),
         Setting(variable: "GITHUB_WEBHOOK_SECRET", summary: "the secret GitHub signs webhook deliveries with (HMAC-SHA256)", isSecret: true, defaultValue: nil),
         Setting(variable: "FICHESYNC_LINK_SECRET", summary: "the secret the referent's confirmation links are signed with (HMAC-SHA256, 16 bytes at least)", isSecret: true, defaultValue: nil),
-        Setting(variable: "FICHESYNC_PUBLIC_URL", summary: "where the service is reached, for links in messages", isSecret: false, defaultValue: "http://localhost:8080"),
+        Setting(variable: "FICHESYNC_PUBLIC_URL", summary: "where fichesync's web pages are served (links in messages)", isSecret: false, defaultValue: "http://localhost:8080"),
         Setting(variable: "FICHESYNC_AUTOMERGE", summary: "confirmed: a referent's confirmation merges the PR once its fiches pass", isSecret: false, defaultValue: nil),
         Setting(variable: "GITHUB_MERGE_TOKEN", summary: "a token that may merge on GITHUB_REPOSITORY (for FICHESYNC_AUTOMERGE)", isSecret: true, defaultValue: nil),
     ]

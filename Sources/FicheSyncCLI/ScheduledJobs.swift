@@ -1,0 +1,120 @@
+import Accounts
+import AsyncHTTPClient
+import FicheSync
+import Foundation
+import PRBot
+import Providers
+import Scheduler
+
+/// The standard jobs' actions, wired to what fichesync does today — the same functions the
+/// commands run, so a scheduled `sync` is `fichesync sync`, a scheduled `reconcile` is
+/// `fichesync reconcile`. The table (names, schedules) is `Scheduler.StandardJobs`; this file
+/// only gives each job its action, here because the providers' wiring (the sandbox included)
+/// lives in this target. A job left out of ``actions(database:)`` runs as "not available yet".
+enum ScheduledJobs {
+    /// The jobs with their schedules (`FICHESYNC_JOB_<NAME>` overrides) and actions.
+    static func definitions(database: Database) throws(JobConfigurationError) -> [JobDefinition] {
+        try StandardJobs.definitions(environment: ProcessInfo.processInfo.environment, actions: actions(database: database))
+    }
+
+    static func actions(database: Database) -> [String: JobAction] {
+        [
+            "sync": { context in try await sync(database, context) },
+            "reconcile": { context in try await reconcile(database, mailingLists: false, context) },
+            // `reconcile --lists`: the set-<startup> lists cost one OVH request each, hence weekly.
+            "mailing-lists": { context in try await reconcile(database, mailingLists: true, context) },
+            "outbox": { context in try await deliverOutbox(database, context) },
+            "member-notices": { context in try await memberNotices(database, context) },
+            "prs-tick": { context in try await pullRequestTick(database, context) },
+        ]
+    }
+
+    /// `fichesync sync` of `FICHES_REPOSITORY`: fetched into its mirror, synced incrementally.
+    static func sync(_ database: Database, _ context: JobContext) async throws -> String {
+        let source = Environment.settings.fichesRepository, cache = Environment.repositoryCache
+        // Classifying looks at the disk, resolving fetches: both off the concurrency pool.
+        let (kind, resolved) = try await BlockingWork.run {
+            let kind = try ContentSource.classify(source, revisionRequested: false)
+            return (kind, try kind.resolve(revision: nil, cache: cache))
+        }
+        guard resolved.unreadable.isEmpty else {
+            throw SyncRefused(commit: resolved.commit.description, diagnostics: resolved.unreadable)
+        }
+        let report = try await CatalogSync(database: database, today: FicheDate.today(at: context.now), logger: context.logger)
+            .sync(repositoryPath: resolved.repositoryPath, commit: resolved.commit, source: kind.recordedName(source))
+        return report.summary
+    }
+
+    /// `fichesync reconcile` (with `--lists` for the weekly job): the providers the environment
+    /// configures, or the sandbox's. Failed operations make the run a failure, listed.
+    static func reconcile(_ database: Database, mailingLists: Bool, _ context: JobContext) async throws -> String {
+        let configuration = try ProviderConfiguration(environment: Environment.settings.environment)
+        var providers = ReconcileProviders(configuration)
+        let settings = accountSettings(configuration, mailingLists: mailingLists)
+        let today = FicheDate.today(at: context.now)
+        let logger = context.logger
+        let outcome = try await database.withConnection { connection in
+            if providers.isSandbox { try await providers.startSandbox(connection: connection, recording: true, logger: logger) }
+            do {
+                let members = try await MemberRecord.load(from: connection, logger: logger)
+                let journal = OperationJournal(connection: connection, logger: logger)
+                let result = try await providers.reconciler.run(members: members, settings: settings, today: today, journal: journal,
+                                                                only: nil, member: nil, dryRun: false)
+                try await providers.stopSandbox()
+                return result
+            } catch {
+                try? await providers.stopSandbox()
+                throw error
+            }
+        }
+        var line = (providers.isSandbox ? "sandbox: " : "") + outcome.plan.summary
+        guard let report = outcome.report else { return line }
+        line += "; applied: \(report.done) done, \(report.failed.count) failed"
+        guard report.failed.isEmpty else {
+            let failed = report.failed.map { "\($0.operation.provider.rawValue) \($0.operation.action.rawValue) \($0.operation.target): \($0.lastError ?? "")" }
+            throw JobError(.partlyFailed, line + " — " + failed.joined(separator: "; "))
+        }
+        return line
+    }
+
+    /// The day's member notices (contract ending D-30/15/2, departure J+1/J+30), written to
+    /// the outbox; the `outbox` job delivers them.
+    static func memberNotices(_ database: Database, _ context: JobContext) async throws -> String {
+        let settings = Environment.settings
+        let messages = MemberNoticeMessages(texts: try await MemberNoticeTexts.load(), domain: settings.value("SECRETARIAT_DOMAIN") ?? "beta.gouv.fr",
+                                            publicURL: settings.publicURL)
+        let report = try await MemberNoticePass(messages: messages, logger: context.logger)
+            .run(today: FicheDate.today(at: context.now), now: context.now, database: database)
+        return report.summary
+    }
+
+    /// `fichesync outbox deliver`, with the configured SMTP server only: a scheduled pass
+    /// never sends to a throw-away sandbox receiver (the messages would be marked sent and
+    /// lost), so without MAIL_HOST the run fails, saying so, and the messages wait.
+    static func deliverOutbox(_ database: Database, _ context: JobContext) async throws -> String {
+        guard try SMTPSettings.fromEnvironment(Environment.settings.environment) != nil else {
+            throw JobError(.notConfigured, "MAIL_HOST is not set: the messages wait in the outbox (`fichesync outbox deliver` sends them to a sandbox receiver)")
+        }
+        guard let delivery = try PullRequestFollowUp.delivery(database: database, settings: Environment.settings) else {
+            throw JobError(.notConfigured, "MAIL_HOST is not set: the messages wait in the outbox")
+        }
+        let report = try await delivery.deliverDue(now: context.now)
+        let line = "\(report.sent) sent, \(report.skipped) skipped, \(report.failed) failed"
+        if report.failed > 0 { throw JobError(.partlyFailed, line + ": " + report.errors.joined(separator: "; ")) }
+        return line
+    }
+
+    /// `fichesync prs tick`: poll, check new heads, decide the reminders due, deliver. A step
+    /// that failed makes the run a failure, listed; the next tick does it again.
+    static func pullRequestTick(_ database: Database, _ context: JobContext) async throws -> String {
+        let report = try await PullRequestFollowUp.tick(database: database, now: context.now)
+        var parts: [String] = []
+        if let polling = report.polling { parts.append("\(polling.openOnGitHub) open, \(polling.changed.count) changed") }
+        parts.append("\(report.checked.count) checked")
+        parts.append("\(report.reminders.queued.count) reminders queued")
+        if let delivery = report.delivery { parts.append("\(delivery.sent) sent, \(delivery.failed) failed") }
+        let line = parts.joined(separator: ", ")
+        if !report.errors.isEmpty { throw JobError(.partlyFailed, line + " — " + report.errors.joined(separator: "; ")) }
+        return line
+    }
+}
