@@ -91,7 +91,8 @@ import Sandbox
                     let done = try await count("done"), running = try await count("running")
                     #expect(done >= threshold)
                     #expect(running + (try await count("pending")) > 0, "the kill landed mid-apply (\(done) done)")
-                    if provider != "mattermost" || (try await invitationsInFlight()) > 0 { break }
+                    if provider != "mattermost" { break }
+                    if try await invitationsInFlight() > 0 { break }
                     try #require(attempts < 5, "killed with invitations in flight (5 tries)")
                 }
             }
