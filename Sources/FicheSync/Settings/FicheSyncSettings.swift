@@ -55,6 +55,7 @@ public struct FicheSyncSettings: Sendable {
         Setting(variable: "GITHUB_APP_INSTALLATION_ID", summary: "the App's installation on the content repository", isSecret: false, defaultValue: nil),
         Setting(variable: "GITHUB_APP_PRIVATE_KEY", summary: "the App's private key (PEM text)", isSecret: true, defaultValue: nil),
         Setting(variable: "GITHUB_WEBHOOK_SECRET", summary: "the secret GitHub signs webhook deliveries with (HMAC-SHA256)", isSecret: true, defaultValue: nil),
+        Setting(variable: "FICHESYNC_FORM_SECRET", summary: "`serve`: the key its forms' anti-forgery tokens are signed with (unset: random per process)", isSecret: true, defaultValue: nil),
     ]
 
     /// Values found in the environment, by variable (empty values count as unset).
