@@ -262,6 +262,8 @@ let package = Package(
         .testTarget(
             name: "FicheSyncServerTests",
             dependencies: [
+                // The executable too: the zero-config test runs `fichesync serve` as a child.
+                "FicheSyncCLI",
                 "FicheSyncServer", "PRBot", "FicheSync", "Providers", "Sandbox", "TestKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

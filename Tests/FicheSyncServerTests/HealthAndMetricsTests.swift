@@ -18,6 +18,16 @@ import Testing
         }
     }
 
+    @Test(.timeLimit(.minutes(2))) func healthzAnswers503OnceTheDatabaseIsGone() async throws {
+        try await ServerHarness.with { harness, client in
+            await harness.database.close()
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(String(buffer: response.body).contains("injoignable"))
+            }
+        }
+    }
+
     @Test func metricsAreValidPrometheusTextWithRequestsByRouteAndStatus() async throws {
         try await ServerHarness.with { _, client in
             _ = try await client.execute(uri: "/healthz", method: .get)
