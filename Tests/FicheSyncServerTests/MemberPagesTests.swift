@@ -4,6 +4,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import PostgresNIO
+import Sandbox
 import TestKit
 import Testing
 @testable import FicheSyncServer
@@ -21,8 +23,15 @@ import Testing
                 let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
                 return try #require(json?["url"] as? String)
             }
+            let number = try #require(try await harness.openPullRequests().first?.number)
+            try await harness.database.client.query("""
+                INSERT INTO reminders_sent (key, repository, number, audience, step, recipient, outcome, decided_at)
+                VALUES (\("test-\(number)"), \(FakeSandbox.upstream), \(number), 'referent', 'day-1', 'ulysse.bernier@beta.gouv.fr',
+                        'queued', now())
+                """, logger: TestDatabase.logger)
             try await client.execute(uri: "/prs", method: .get) { response in
                 let html = String(buffer: response.body)
+                #expect(html.contains("referent (ulysse.bernier@beta.gouv.fr), étape day-1"), "who was reminded")
                 #expect(html.contains("href=\"\(url)\""), "\(html)")
                 #expect(html.contains("<a href=\"/members/lea.martin\">lea.martin</a>"))
                 #expect(html.contains("<a href=\"/members/ulysse.bernier\">ulysse.bernier</a>"), "the referent")
