@@ -53,9 +53,10 @@ public struct FicheSyncServer: Sendable {
                                    logger: logger)
         if let secret = settings.githubWebhookSecret.flatMap(WebhookSecret.init) {
             let watcher = PullRequestWatcher(database: database, repository: bot.opener.upstream, botFork: bot.opener.fork, logger: logger)
-            // No merge follow-up here: the accounts of a merge are done by the polling pass
-            // (`fichesync watch`), which the webhook only makes earlier, never replaces.
-            webhooks = WebhookHandler(secret: secret, github: bot.opener.github, watcher: watcher, followUp: nil, logger: logger)
+            // A merge syncs and reconciles its members at once; the polling pass repairs what
+            // a failed follow-up or a lost delivery missed.
+            webhooks = WebhookHandler(secret: secret, github: bot.opener.github, watcher: watcher,
+                                      followUp: try MergeAccounts.followUp(effective, database: database, logger: logger), logger: logger)
         } else {
             webhooks = nil
         }
