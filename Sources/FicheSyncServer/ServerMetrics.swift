@@ -14,20 +14,30 @@ public struct ServerMetrics: Sendable {
         self.registry = registry
     }
 
+    // Computed: swift-prometheus's descriptor is not Sendable, so it cannot be a stored static.
+    static var requests: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "fichesync", metricName: "http_requests", unitName: "total",
+                             helpText: "HTTP requests answered, by route pattern and status")
+    }
+    static var pullRequests: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "fichesync", metricName: "pull_requests", unitName: "", helpText: "Pull requests the bot follows, by state")
+    }
+    static var outboxPending: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "fichesync", metricName: "outbox_pending", unitName: "", helpText: "Messages in the outbox not sent yet")
+    }
+
     /// One request answered.
     func request(route: String, method: String, status: Int) {
-        registry.makeCounter(name: "fichesync_http_requests_total",
-                             labels: [("route", route), ("method", method), ("status", String(status))],
-                             help: "HTTP requests answered, by route pattern and status").increment()
+        registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", String(status))])
+            .increment()
     }
 
     /// The gauges of a scrape.
     func observe(_ counts: ServiceCounts) {
         for state in ServiceCounts.pullRequestStates {
-            registry.makeGauge(name: "fichesync_pull_requests", labels: [("state", state)],
-                               help: "Pull requests the bot follows, by state").set(Double(counts.pullRequests[state] ?? 0))
+            registry.makeGauge(descriptor: Self.pullRequests, labels: [("state", state)]).set(Double(counts.pullRequests[state] ?? 0))
         }
-        registry.makeGauge(name: "fichesync_outbox_pending", help: "Messages in the outbox not sent yet").set(Double(counts.outboxPending))
+        registry.makeGauge(descriptor: Self.outboxPending).set(Double(counts.outboxPending))
     }
 
     /// The Prometheus text format.
