@@ -110,6 +110,22 @@ import Testing
                 logger: TestDatabase.logger)
             for try await done in state.decode(Bool.self) { followed = done }
             #expect(followed, "the PR is merged and its accounts followed")
+
+            // What the reconcile left shows on the member's page and in the status.
+            try await client.execute(uri: "/members/lea.martin", method: .get) { response in
+                let html = String(buffer: response.body)
+                #expect(response.status == .ok)
+                #expect(html.contains("<th scope=\"row\">Email</th><td>EMAIL_"), "\(html)")
+                #expect(html.contains("ovh create lea.martin"), "the journal's operations")
+            }
+            var accept = HTTPFields()
+            accept[.accept] = "application/json"
+            try await client.execute(uri: "/status", method: .get, headers: accept) { response in
+                let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                let journal = json?["journal"] as? [String: Any]
+                #expect(((journal?["operations"] as? [String: Int])?["done"] ?? 0) > 0, "\(json ?? [:])")
+                #expect(journal?["lastFinishedAt"] is String)
+            }
         }
     }
 }
