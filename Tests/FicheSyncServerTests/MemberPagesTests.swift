@@ -37,6 +37,15 @@ import Testing
                 #expect(html.contains("<a href=\"/members/ulysse.bernier\">ulysse.bernier</a>"), "the referent")
                 #expect(html.contains("0 jour"))
             }
+            var accept = HTTPFields()
+            accept[.accept] = "application/json"
+            try await client.execute(uri: "/prs", method: .get, headers: accept) { response in
+                let list = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [[String: Any]]
+                #expect(list?.count == 1)
+                #expect(list?.first?["url"] as? String == url)
+                #expect(list?.first?["members"] as? [String] == ["lea.martin"])
+                #expect(((list?.first?["reminders"] as? [[String: Any]])?.first?["step"]) as? String == "day-1")
+            }
             try await client.execute(uri: "/members/ulysse.bernier", method: .get) { response in
                 #expect(response.status == .ok)
                 let html = String(buffer: response.body)
