@@ -41,7 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
             try await FicheSyncServer.serve(options: .init(host: host, port: port), settings: Environment.settings, metrics: metrics,
                                             logger: Environment.logger)
         } catch {
-            fail("serve stopped: \(describe(error))")
+            fail("serve on \(host):\(port) stopped: \(describe(error))")
         }
     }
 }
