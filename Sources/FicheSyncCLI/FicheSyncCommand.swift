@@ -11,7 +11,7 @@ struct FicheSyncCommand: AsyncParsableCommand {
         abstract: "Keep a community's accounts in step with its Git repository of fiches.",
         subcommands: [
             CheckCommand.self, SyncCommand.self, OnboardCommand.self, ProposeCommand.self, ChecksCommand.self, PullRequestsCommand.self, WatchCommand.self, ConfigCommand.self, ReconcileCommand.self, AccountsCommand.self, RedirectCommand.self, SandboxCommand.self, MembersCommand.self, MemberCommand.self,
-            MigrateCommand.self, DatabaseCommand.self, GenerateCommand.self, OutboxCommand.self, JobsCommand.self,
+            MigrateCommand.self, DatabaseCommand.self, GenerateCommand.self, OutboxCommand.self, JobsCommand.self, ServeCommand.self,
         ]
     )
 

@@ -30,37 +30,39 @@ struct OnboardCommand: AsyncParsableCommand {
         let bytes = try await readSubmission(file)
         let submission: MemberSubmission
         do {
-            submission = try MemberSubmission.decode(json: bytes)
+            submission = try OnboardingFlow.decode(json: bytes)
         } catch {
-            refuse(error, file: file)
+            refuse(error.refused, file: file)
         }
-        let today = FicheDate.today()
-        let catalog = try await Environment.withDatabase { try await SubmissionCatalog.load(from: $0) }
-        guard let catalog else { fail("nothing was synced yet: run `fichesync sync` first, the submission is checked against the synced fiches") }
-        let checked: CheckedSubmission
+        let outcome = MergeOutcomeWords(domain: Environment.settings.value("SECRETARIAT_DOMAIN") ?? "beta.gouv.fr",
+                                        githubOrganization: Environment.settings.value("GITHUB_ORGANIZATION_NAME"))
+        let prepared: OnboardingFlow.Prepared
         do {
-            checked = try submission.check(against: catalog, today: today)
-        } catch {
-            refuse(error, file: file)
-        }
-        let rendered: String
-        do {
-            rendered = try AuthorFicheRenderer.render(checked.fiche)
-        } catch {
-            fail("cannot write the fiche: \(error.message)")
+            prepared = try await Environment.withDatabase {
+                try await OnboardingFlow(database: $0, outcome: outcome, logger: Environment.logger).prepare(submission, today: FicheDate.today())
+            }
+        } catch let problem as OnboardingProblem {
+            switch problem.code {
+            case .refused: refuse(problem.refused, file: file)
+            case .notSynced: fail("nothing was synced yet: run `fichesync sync` first, the submission is checked against the synced fiches")
+            case .render: fail(problem.description)
+            }
         }
         if print {
-            FileHandle.standardOutput.write(Data(rendered.utf8))
+            FileHandle.standardOutput.write(Data(prepared.rendered.utf8))
             return
         }
-        let referentName = catalog.members[checked.referent]?.fullname ?? checked.referent
-        let draft = PullRequestDraft.onboarding(checked, rendered: rendered, referentName: referentName,
-                                                outcome: MergeOutcomeWords(domain: Environment.settings.value("SECRETARIAT_DOMAIN") ?? "beta.gouv.fr",
-                                                                           githubOrganization: Environment.settings.value("GITHUB_ORGANIZATION_NAME")))
-        let opened = try await PullRequestBot.openAndRecord(OpenedPullRequestRecord(onboarding: checked)) { try await $0.open(draft) }
-        Swift.print(opened.url)
-        if opened.existing {
-            FileHandle.standardError.write(Data("fichesync: a pull request for \(checked.id) was already open: \(opened.url) (nothing new was written)\n".utf8))
+        let submitted = try await Environment.withDatabase { database in
+            try await PullRequestBot.run { opener, _ in
+                try await OnboardingFlow(database: database, outcome: outcome, logger: Environment.logger).open(prepared, with: opener)
+            }
+        }
+        if let failure = submitted.recordFailure {
+            FileHandle.standardError.write(Data("fichesync: warning: pull request \(submitted.opened.url) opened but not recorded (\(failure)); the next `fichesync watch` finds it\n".utf8))
+        }
+        Swift.print(submitted.opened.url)
+        if submitted.opened.existing {
+            FileHandle.standardError.write(Data("fichesync: a pull request for \(prepared.checked.id) was already open: \(submitted.opened.url) (nothing new was written)\n".utf8))
         }
     }
 }

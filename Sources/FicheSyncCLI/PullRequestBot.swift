@@ -3,6 +3,7 @@ import FicheSync
 import Foundation
 import PRBot
 import Providers
+import FicheSyncServer
 import Sandbox
 
 /// The bot a command talks to: the GitHub the environment configures, or, without
@@ -39,37 +40,30 @@ enum PullRequestBot {
     /// sandbox's `export` lines (its GitHub, and its upstream as FICHES_REPOSITORY).
     /// - Parameter what: what goes to the sandbox's GitHub, for the line that says so.
     static func run<T: Sendable>(_ what: String = "the pull request goes", _ body: (PullRequestOpener, FicheSyncSettings) async throws -> T) async throws -> T {
-        let configuration: BotConfiguration?
+        let configured: BotConnection?
         do {
-            configuration = try BotConfiguration(Environment.settings)
+            configured = try BotConnection.configured(Environment.settings, http: HTTPClient.shared, logger: Environment.logger)
         } catch {
             fail(error.description)
         }
         do {
-            if let configuration {
-                return try await body(configuration.opener(http: HTTPClient.shared, logger: Environment.logger), Environment.settings)
+            if let configured {
+                return try await body(configured.opener, configured.settings)
             }
-            let seed = try await BlockingWork.run { try SandboxCommand.seedFolder(nil) }
-            let sandbox = try await FakeSandbox.start(domain: Environment.settings.value("SECRETARIAT_DOMAIN") ?? "beta.gouv.fr",
-                                                      repositories: SandboxCommand.repositories, seed: seed)
+            let bot = try await BotConnection.sandbox(Environment.settings, http: HTTPClient.shared, logger: Environment.logger)
             FileHandle.standardError.write(Data("fichesync: sandbox: no GITHUB_TOKEN, so \(what) to the sandbox's GitHub (\(FakeSandbox.upstream), in \(SandboxCommand.repositories)); `fichesync sandbox` serves it and says how to merge it\n".utf8))
-            let exports = Dictionary(uniqueKeysWithValues: sandbox.exports.map { ($0.name, $0.value) })
-            let settings = FicheSyncSettings(environment: Environment.settings.environment.merging(exports) { _, sandbox in sandbox })
-            guard let sandboxed = try BotConfiguration(settings) else { fail("the sandbox gave no GitHub token") }
             do {
-                let result = try await $sandbox.withValue(sandbox) {
-                    try await body(sandboxed.opener(http: HTTPClient.shared, logger: Environment.logger), settings)
-                }
-                try await sandbox.stop()
+                let result = try await $sandbox.withValue(bot.sandbox) { try await body(bot.opener, bot.settings) }
+                try await bot.stop()
                 return result
             } catch {
-                try? await sandbox.stop()
+                try? await bot.stop()
                 throw error
             }
         } catch let refused as PullRequestOpener.Refused {
             Swift.print("fichesync: refused: \(refused.message)")
             Foundation.exit(1)
-        } catch let problem as BotConfiguration.Problem {
+        } catch let problem as BotConnection.Problem {
             fail(problem.description)
         } catch let error as ProviderError {
             fail("no pull request: \(error.description)")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FicheSync
+import FicheSyncServer
 import Foundation
 import Sandbox
 
@@ -36,24 +37,11 @@ struct SandboxCommand: AsyncParsableCommand {
     }
 
     /// Where the hosted repositories live: kept between runs, beside the embedded database.
-    static var repositories: String { ((Environment.home as NSString).appendingPathComponent("sandbox") as NSString).appendingPathComponent("github") }
+    static var repositories: String { SandboxLayout.repositories(home: Environment.home) }
 
     /// The seed folder: `--seed`, else the fixtures of the working directory's checkout, else
     /// those of the checkout fichesync was built from.
-    static func seedFolder(_ seed: String?) throws -> String {
-        if let seed {
-            guard FileManager.default.fileExists(atPath: (seed as NSString).appendingPathComponent("content")) else {
-                throw ContentSource.Problem("--seed \(seed) holds no content/ folder")
-            }
-            return seed
-        }
-        let candidates = ["fixtures/beta.gouv.fr",
-                          URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                              .deletingLastPathComponent().appendingPathComponent("fixtures/beta.gouv.fr").path]
-        guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: ($0 as NSString).appendingPathComponent("content")) })
-        else { throw ContentSource.Problem("no fixtures/beta.gouv.fr here: give --seed FOLDER (a folder holding content/)") }
-        return found
-    }
+    static func seedFolder(_ seed: String?) throws -> String { try SandboxLayout.seedFolder(seed) }
 
     func run() async throws {
         let domain = Environment.settings.value("SECRETARIAT_DOMAIN") ?? "beta.gouv.fr"

@@ -1,0 +1,47 @@
+import ArgumentParser
+import FicheSync
+import FicheSyncServer
+import Foundation
+import Metrics
+import Prometheus
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the onboarding form, the status, PR and member pages, the GitHub webhook and /metrics.",
+        discussion: """
+        Routes: GET / (the onboarding form, in French), POST /api/submissions (the JSON of \
+        `fichesync onboard`), GET /status, GET /prs, GET /members/<id>, GET /healthz, GET /metrics \
+        (Prometheus), POST /webhooks/github (needs GITHUB_WEBHOOK_SECRET). With no DATABASE_URL it \
+        runs on the embedded Postgres; with no GITHUB_TOKEN on an in-process sandbox (GitHub with its \
+        repositories, OVH, Mattermost, an SMTP receiver), synced at start, and says so on every page. \
+        FICHESYNC_FORM_SECRET signs the form's anti-forgery tokens (unset: a random key per process). \
+        SIGTERM or Ctrl-C finishes the requests under way, then stops.
+        """
+    )
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "TCP port (0: a free one).")
+    var port = 8080
+
+    /// NIO takes the port as 16 bits: 70000 would silently listen on 4464.
+    func validate() throws {
+        guard (0...65535).contains(port) else {
+            throw ValidationError("--port \(port) is not a TCP port: give 1 to 65535, or 0 for a free one")
+        }
+    }
+
+    func run() async throws {
+        // The library's metrics (provider requests, sync, reconcile) into the same registry.
+        let metrics = ServerMetrics()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
+        do {
+            try await FicheSyncServer.serve(options: .init(host: host, port: port), settings: Environment.settings, metrics: metrics,
+                                            logger: Environment.logger)
+        } catch {
+            fail("serve on \(host):\(port) stopped: \(describe(error))")
+        }
+    }
+}
