@@ -142,7 +142,7 @@ let package = Package(
         .target(
             name: "FicheSyncServer",
             dependencies: [
-                "FicheSync", "Accounts", "PRBot", "Providers", "Sandbox",
+                "FicheSync", "Accounts", "PRBot", "Providers", "Sandbox", "Scheduler",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

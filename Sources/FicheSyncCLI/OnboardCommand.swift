@@ -53,8 +53,10 @@ struct OnboardCommand: AsyncParsableCommand {
             return
         }
         let submitted = try await Environment.withDatabase { database in
-            try await PullRequestBot.run { opener, _ in
-                try await OnboardingFlow(database: database, outcome: outcome, logger: Environment.logger).open(prepared, with: opener)
+            try await PullRequestBot.run { opener, settings in
+                // The referent's notice is decided with the record, in its transaction.
+                try await OnboardingFlow(database: database, outcome: outcome, reminders: try await PullRequestFollowUp.reminderPass(settings),
+                                         logger: Environment.logger).open(prepared, with: opener)
             }
         }
         if let failure = submitted.recordFailure {

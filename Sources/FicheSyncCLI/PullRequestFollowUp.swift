@@ -25,21 +25,26 @@ enum PullRequestFollowUp {
     static func tick(database: Database, now: Date) async throws -> PullRequestTick.Report {
         do {
             return try await PullRequestBot.run("the pass follows the pull requests") { opener, settings in
-                    let tick = PullRequestTick(pass: pollingPass(database: database, opener: opener, settings: settings),
-                                               reminders: try await reminderPass(settings),
-                                               checks: try headChecks(database: database, settings: settings),
-                                               delivery: try delivery(database: database, settings: settings), logger: Environment.logger)
-                    let report = await tick.run(now: now)
-                    if let sandbox = PullRequestBot.sandbox {
-                        for mail in sandbox.smtp.mails {
-                            print("sandbox: received for \(mail.recipients.joined(separator: ", ")): \(mail.parsed.subject)")
-                        }
-                    }
-                    return report
+                let report = try await tick(database: database, opener: opener, settings: settings, sandbox: PullRequestBot.sandbox, now: now)
+                // This run's sandbox stops with it: what its SMTP receiver got is said here.
+                for mail in PullRequestBot.sandbox?.smtp.mails ?? [] {
+                    print("sandbox: received for \(mail.recipients.joined(separator: ", ")): \(mail.parsed.subject)")
+                }
+                return report
             }
         } catch let error as ProviderError {
             fail("the pass stopped: \(error.description)")
         }
+    }
+
+    /// One tick on `opener`'s GitHub; `sandbox` when it is the sandbox's (its App, its mails).
+    static func tick(database: Database, opener: PullRequestOpener, settings: FicheSyncSettings, sandbox: FakeSandbox?,
+                     now: Date) async throws -> PullRequestTick.Report {
+        let tick = PullRequestTick(pass: pollingPass(database: database, opener: opener, settings: settings),
+                                   reminders: try await reminderPass(settings),
+                                   checks: try headChecks(database: database, settings: settings, sandbox: sandbox),
+                                   delivery: try delivery(database: database, settings: settings), logger: Environment.logger)
+        return await tick.run(now: now)
     }
 
     /// The reminders, their texts from the templates and the referent's links signed.
@@ -52,35 +57,40 @@ enum PullRequestFollowUp {
     static func confirm(_ token: String, now: Date) async throws -> ReferentConfirmation.Outcome {
         try await Environment.withDatabase { database in
             try await PullRequestBot.run("the confirmation goes") { opener, settings in
-                let checks = try checks(settings: settings)
-                var merging: ReferentConfirmation.Merging?
-                if settings.mergesOnConfirmation, let token = settings.value("GITHUB_MERGE_TOKEN") ?? sandboxMaintainerToken() {
-                    let client = GitHubClient(http: .shared, credentials: GitHubCredentials(
-                        apiURL: settings.value("GITHUB_API_URL") ?? "https://api.github.com", token: token, organization: opener.upstream.owner))
-                    merging = .init(github: client) { pull in
-                        guard let checks else { return nil }
-                        let verdict = try await checks.validate(number: pull.number, today: .today(at: now))
-                        return verdict.errors == 0 ? verdict.headSHA : nil
-                    }
-                }
-                let confirmation = ReferentConfirmation(link: try await confirmationLink(settings), database: database,
-                                                        github: checks?.github ?? opener.github, upstream: opener.upstream,
-                                                        merging: merging, logger: Environment.logger)
-                return try await confirmation.confirm(token, now: now)
+                try await confirmation(database: database, opener: opener, settings: settings, sandbox: PullRequestBot.sandbox)
+                    .confirm(token, now: now)
             }
         }
     }
 
-    static func sandboxMaintainerToken() -> String? { PullRequestBot.sandbox?.github.maintainerToken }
+    /// The referent's confirmation on `opener`'s upstream: comments and labels as the App (the
+    /// bot's token without one), merging with GITHUB_MERGE_TOKEN (the sandbox's maintainer)
+    /// when FICHESYNC_AUTOMERGE=confirmed, once the validator passes on the head.
+    static func confirmation(database: Database, opener: PullRequestOpener, settings: FicheSyncSettings,
+                             sandbox: FakeSandbox?) async throws -> ReferentConfirmation {
+        let checks = try checks(settings: settings, sandbox: sandbox)
+        var merging: ReferentConfirmation.Merging?
+        if settings.mergesOnConfirmation, let token = settings.value("GITHUB_MERGE_TOKEN") ?? sandbox?.github.maintainerToken {
+            let client = GitHubClient(http: .shared, credentials: GitHubCredentials(
+                apiURL: settings.value("GITHUB_API_URL") ?? "https://api.github.com", token: token, organization: opener.upstream.owner))
+            merging = .init(github: client) { pull in
+                guard let checks else { return nil }
+                let verdict = try await checks.validate(number: pull.number, today: .today())
+                return verdict.errors == 0 ? verdict.headSHA : nil
+            }
+        }
+        return ReferentConfirmation(link: try await confirmationLink(settings), database: database, github: checks?.github ?? opener.github,
+                                    upstream: opener.upstream, merging: merging, logger: Environment.logger)
+    }
 
     /// The checks as the GitHub App (the environment's, or the sandbox's), `nil` without one.
-    static func checks(settings: FicheSyncSettings) throws -> PullRequestChecks? {
-        if let sandbox = PullRequestBot.sandbox { return try ChecksCommand.sandboxChecks(sandbox) }
+    static func checks(settings: FicheSyncSettings, sandbox: FakeSandbox? = PullRequestBot.sandbox) throws -> PullRequestChecks? {
+        if let sandbox { return try ChecksCommand.sandboxChecks(sandbox) }
         return try CheckConfiguration(settings)?.checks(http: .shared, cache: Environment.repositoryCache)
     }
 
-    static func headChecks(database: Database, settings: FicheSyncSettings) throws -> HeadChecks? {
-        guard let checks = try checks(settings: settings) else {
+    static func headChecks(database: Database, settings: FicheSyncSettings, sandbox: FakeSandbox?) throws -> HeadChecks? {
+        guard let checks = try checks(settings: settings, sandbox: sandbox) else {
             print("checks: no GitHub App (GITHUB_APP_ID, GITHUB_APP_INSTALLATION_ID, GITHUB_APP_PRIVATE_KEY): new heads are not checked")
             return nil
         }

@@ -4,6 +4,8 @@ import FicheSync
 import Foundation
 import PRBot
 import Providers
+import FicheSyncServer
+import Sandbox
 import Scheduler
 
 /// The standard jobs' actions, wired to what fichesync does today — the same functions the
@@ -13,25 +15,28 @@ import Scheduler
 /// lives in this target. A job left out of ``actions(database:)`` runs as "not available yet".
 enum ScheduledJobs {
     /// The jobs with their schedules (`FICHESYNC_JOB_<NAME>` overrides) and actions.
-    static func definitions(database: Database) throws(JobConfigurationError) -> [JobDefinition] {
-        try StandardJobs.definitions(environment: ProcessInfo.processInfo.environment, actions: actions(database: database))
+    /// - Parameter bot: the bot `serve` keeps up (its settings carry the sandbox's exports, and
+    ///   the PR tick uses its GitHub); `nil` for a command, which connects for each run.
+    static func definitions(database: Database, bot: BotConnection? = nil) throws(JobConfigurationError) -> [JobDefinition] {
+        try StandardJobs.definitions(environment: ProcessInfo.processInfo.environment, actions: actions(database: database, bot: bot))
     }
 
-    static func actions(database: Database) -> [String: JobAction] {
-        [
-            "sync": { context in try await sync(database, context) },
-            "reconcile": { context in try await reconcile(database, mailingLists: false, context) },
+    static func actions(database: Database, bot: BotConnection?) -> [String: JobAction] {
+        let settings = bot?.settings ?? Environment.settings
+        return [
+            "sync": { context in try await sync(database, settings, context) },
+            "reconcile": { context in try await reconcile(database, settings, mailingLists: false, context) },
             // `reconcile --lists`: the set-<startup> lists cost one OVH request each, hence weekly.
-            "mailing-lists": { context in try await reconcile(database, mailingLists: true, context) },
-            "outbox": { context in try await deliverOutbox(database, context) },
-            "member-notices": { context in try await memberNotices(database, context) },
-            "prs-tick": { context in try await pullRequestTick(database, context) },
+            "mailing-lists": { context in try await reconcile(database, settings, mailingLists: true, context) },
+            "outbox": { context in try await deliverOutbox(database, settings, context) },
+            "member-notices": { context in try await memberNotices(database, settings, context) },
+            "prs-tick": { context in try await pullRequestTick(database, bot, context) },
         ]
     }
 
     /// `fichesync sync` of `FICHES_REPOSITORY`: fetched into its mirror, synced incrementally.
-    static func sync(_ database: Database, _ context: JobContext) async throws -> String {
-        let source = Environment.settings.fichesRepository, cache = Environment.repositoryCache
+    static func sync(_ database: Database, _ settings: FicheSyncSettings, _ context: JobContext) async throws -> String {
+        let source = settings.fichesRepository, cache = Environment.repositoryCache
         // Classifying looks at the disk, resolving fetches: both off the concurrency pool.
         let (kind, resolved) = try await BlockingWork.run {
             let kind = try ContentSource.classify(source, revisionRequested: false)
@@ -47,10 +52,10 @@ enum ScheduledJobs {
 
     /// `fichesync reconcile` (with `--lists` for the weekly job): the providers the environment
     /// configures, or the sandbox's. Failed operations make the run a failure, listed.
-    static func reconcile(_ database: Database, mailingLists: Bool, _ context: JobContext) async throws -> String {
-        let configuration = try ProviderConfiguration(environment: Environment.settings.environment)
+    static func reconcile(_ database: Database, _ settings: FicheSyncSettings, mailingLists: Bool, _ context: JobContext) async throws -> String {
+        let configuration = try ProviderConfiguration(environment: settings.environment)
         var providers = ReconcileProviders(configuration)
-        let settings = accountSettings(configuration, mailingLists: mailingLists)
+        let accounts = accountSettings(configuration, mailingLists: mailingLists)
         let today = FicheDate.today(at: context.now)
         let logger = context.logger
         let outcome = try await database.withConnection { connection in
@@ -58,7 +63,7 @@ enum ScheduledJobs {
             do {
                 let members = try await MemberRecord.load(from: connection, logger: logger)
                 let journal = OperationJournal(connection: connection, logger: logger)
-                let result = try await providers.reconciler.run(members: members, settings: settings, today: today, journal: journal,
+                let result = try await providers.reconciler.run(members: members, settings: accounts, today: today, journal: journal,
                                                                 only: nil, member: nil, dryRun: false)
                 try await providers.stopSandbox()
                 return result
@@ -79,8 +84,7 @@ enum ScheduledJobs {
 
     /// The day's member notices (contract ending D-30/15/2, departure J+1/J+30), written to
     /// the outbox; the `outbox` job delivers them.
-    static func memberNotices(_ database: Database, _ context: JobContext) async throws -> String {
-        let settings = Environment.settings
+    static func memberNotices(_ database: Database, _ settings: FicheSyncSettings, _ context: JobContext) async throws -> String {
         let messages = MemberNoticeMessages(texts: try await MemberNoticeTexts.load(), domain: settings.value("SECRETARIAT_DOMAIN") ?? "beta.gouv.fr",
                                             publicURL: settings.publicURL)
         let report = try await MemberNoticePass(messages: messages, logger: context.logger)
@@ -91,11 +95,11 @@ enum ScheduledJobs {
     /// `fichesync outbox deliver`, with the configured SMTP server only: a scheduled pass
     /// never sends to a throw-away sandbox receiver (the messages would be marked sent and
     /// lost), so without MAIL_HOST the run fails, saying so, and the messages wait.
-    static func deliverOutbox(_ database: Database, _ context: JobContext) async throws -> String {
-        guard try SMTPSettings.fromEnvironment(Environment.settings.environment) != nil else {
+    static func deliverOutbox(_ database: Database, _ settings: FicheSyncSettings, _ context: JobContext) async throws -> String {
+        guard try SMTPSettings.fromEnvironment(settings.environment) != nil else {
             throw JobError(.notConfigured, "MAIL_HOST is not set: the messages wait in the outbox (`fichesync outbox deliver` sends them to a sandbox receiver)")
         }
-        guard let delivery = try PullRequestFollowUp.delivery(database: database, settings: Environment.settings) else {
+        guard let delivery = try PullRequestFollowUp.delivery(database: database, settings: settings) else {
             throw JobError(.notConfigured, "MAIL_HOST is not set: the messages wait in the outbox")
         }
         let report = try await delivery.deliverDue(now: context.now)
@@ -106,8 +110,12 @@ enum ScheduledJobs {
 
     /// `fichesync prs tick`: poll, check new heads, decide the reminders due, deliver. A step
     /// that failed makes the run a failure, listed; the next tick does it again.
-    static func pullRequestTick(_ database: Database, _ context: JobContext) async throws -> String {
-        let report = try await PullRequestFollowUp.tick(database: database, now: context.now)
+    static func pullRequestTick(_ database: Database, _ bot: BotConnection?, _ context: JobContext) async throws -> String {
+        let report = if let bot {
+            try await PullRequestFollowUp.tick(database: database, opener: bot.opener, settings: bot.settings, sandbox: bot.sandbox, now: context.now)
+        } else {
+            try await PullRequestFollowUp.tick(database: database, now: context.now)
+        }
         var parts: [String] = []
         if let polling = report.polling { parts.append("\(polling.openOnGitHub) open, \(polling.changed.count) changed") }
         parts.append("\(report.checked.count) checked")

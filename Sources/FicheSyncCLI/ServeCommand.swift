@@ -12,7 +12,9 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
         Routes: GET / (the onboarding form, in French), POST /api/submissions (the JSON of \
         `fichesync onboard`), GET /status, GET /prs, GET /members/<id>, GET /healthz, GET /metrics \
-        (Prometheus), POST /webhooks/github (needs GITHUB_WEBHOOK_SECRET). With no DATABASE_URL it \
+        (Prometheus), POST /webhooks/github (needs GITHUB_WEBHOOK_SECRET), GET /confirm/<token> (the \
+        referent's link). The scheduled jobs (`fichesync jobs list`) run beside it, each tick on one \
+        instance only. With no DATABASE_URL it \
         runs on the embedded Postgres; with no GITHUB_TOKEN on an in-process sandbox (GitHub with its \
         repositories, OVH, Mattermost, an SMTP receiver), synced at start, and says so on every page. \
         FICHESYNC_FORM_SECRET signs the form's anti-forgery tokens (unset: a random key per process). \
@@ -39,9 +41,18 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
         do {
             try await FicheSyncServer.serve(options: .init(host: host, port: port), settings: Environment.settings, metrics: metrics,
-                                            logger: Environment.logger)
+                                            parts: Self.parts, logger: Environment.logger)
         } catch {
             fail("serve on \(host):\(port) stopped: \(describe(error))")
         }
+    }
+
+    /// The service's reminders, checks, confirmation and scheduled jobs, on the bot it keeps up.
+    @Sendable static func parts(database: Database, bot: BotConnection) async throws -> ServiceParts {
+        ServiceParts(reminders: try await PullRequestFollowUp.reminderPass(bot.settings),
+                     headChecks: try PullRequestFollowUp.headChecks(database: database, settings: bot.settings, sandbox: bot.sandbox),
+                     confirmation: try await PullRequestFollowUp.confirmation(database: database, opener: bot.opener, settings: bot.settings,
+                                                                              sandbox: bot.sandbox),
+                     jobs: try ScheduledJobs.definitions(database: database, bot: bot))
     }
 }

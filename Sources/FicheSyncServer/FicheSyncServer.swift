@@ -27,6 +27,7 @@ public struct FicheSyncServer: Sendable {
     public let bot: BotConnection
     public let metrics: ServerMetrics
     let options: Options
+    let parts: ServiceParts
     let flow: OnboardingFlow
     let changes: MemberChangeFlow
     let webhooks: WebhookHandler?
@@ -37,8 +38,9 @@ public struct FicheSyncServer: Sendable {
 
     /// - Parameter settings: the environment's (the bot's settings add the sandbox's exports).
     public init(database: Database, bot: BotConnection, settings: FicheSyncSettings, options: Options = Options(),
-                metrics: ServerMetrics = ServerMetrics(), logger: Logger) async throws {
+                metrics: ServerMetrics = ServerMetrics(), parts: ServiceParts = ServiceParts(), logger: Logger) async throws {
         self.database = database
+        self.parts = parts
         self.bot = bot
         self.metrics = metrics
         self.options = options
@@ -47,12 +49,13 @@ public struct FicheSyncServer: Sendable {
         flow = OnboardingFlow(database: database,
                               outcome: MergeOutcomeWords(domain: effective.value("SECRETARIAT_DOMAIN") ?? "beta.gouv.fr",
                                                          githubOrganization: effective.value("GITHUB_ORGANIZATION_NAME")),
-                              logger: logger)
+                              reminders: parts.reminders, logger: logger)
         changes = MemberChangeFlow(database: database, source: effective.fichesRepository,
                                    cache: RepositoryCache(directory: (effective.home as NSString).appendingPathComponent("repositories")),
                                    logger: logger)
         if let secret = settings.githubWebhookSecret.flatMap(WebhookSecret.init) {
-            let watcher = PullRequestWatcher(database: database, repository: bot.opener.upstream, botFork: bot.opener.fork, logger: logger)
+            var watcher = PullRequestWatcher(database: database, repository: bot.opener.upstream, botFork: bot.opener.fork, logger: logger)
+            if let reminders = parts.reminders { watcher = watcher.reminding(with: reminders) }
             // A merge syncs and reconciles its members at once; the polling pass repairs what
             // a failed follow-up or a lost delivery missed.
             webhooks = WebhookHandler(secret: secret, github: bot.opener.github, watcher: watcher,
@@ -78,6 +81,7 @@ public struct FicheSyncServer: Sendable {
         addPullRequestRoutes(to: router)
         addMemberRoutes(to: router)
         addExtensionRoutes(to: router)
+        addConfirmationRoutes(to: router)
         return router
     }
 

@@ -16,7 +16,7 @@ public struct Pages: Sendable {
         public var description: String
     }
 
-    static let names = ["layout", "onboarding", "onboarded", "status", "prs", "member", "message", "extension", "extended"]
+    static let names = ["layout", "onboarding", "onboarded", "status", "prs", "member", "message", "extension", "extended", "confirm"]
 
     /// Reads and parses the templates (file reads off the concurrency pool).
     public static func load() async throws -> Pages {

@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import PRBot
 import Providers
+import Scheduler
 
 extension FicheSyncServer {
     /// Runs the service until SIGTERM or SIGINT: the database (the embedded cluster when
@@ -13,8 +14,11 @@ extension FicheSyncServer {
     /// members and startups to check against), then the HTTP server under ServiceLifecycle:
     /// a signal stops accepting connections, lets the requests under way finish, and only
     /// then are the sandbox and the database stopped.
+    /// - Parameter parts: the reminders, checks, confirmation and jobs, built once the
+    ///   database and the bot are up; the scheduler runs the jobs beside the server and stops
+    ///   with it (after the run under way).
     public static func serve(options: Options, settings: FicheSyncSettings, metrics: ServerMetrics = ServerMetrics(),
-                             logger: Logger) async throws {
+                             parts: ServiceParts.Builder? = nil, logger: Logger) async throws {
         let database = try await Database.open(.from(settings), logger: logger)
         do {
             let bot: BotConnection
@@ -29,9 +33,16 @@ extension FicheSyncServer {
             }
             do {
                 if bot.isSandbox { try await syncSandbox(bot, database: database, logger: logger) }
+                let built = try await parts?(database, bot) ?? ServiceParts()
                 let server = try await FicheSyncServer(database: database, bot: bot, settings: settings, options: options,
-                                                       metrics: metrics, logger: logger)
-                try await server.application().runService()
+                                                       metrics: metrics, parts: built, logger: logger)
+                let scheduler = JobScheduler(jobs: built.jobs, runner: JobRunner(database: database, logger: logger), logger: logger)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { await scheduler.run() }
+                    try await server.application().runService()
+                    group.cancelAll()
+                    try await group.waitForAll()
+                }
                 logger.notice("fichesync serve stopped: requests under way were finished")
                 try await bot.stop()
             } catch {

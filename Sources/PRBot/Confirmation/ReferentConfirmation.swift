@@ -45,7 +45,7 @@ public struct ReferentConfirmation: Sendable {
 
     public static let label = "confirmé par le·la référent·e"
 
-    let link: ConfirmationLink
+    public let link: ConfirmationLink
     let database: Database
     /// Comments and labels: the App's installation (labels need triage access).
     let github: GitHubClient

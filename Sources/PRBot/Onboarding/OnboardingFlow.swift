@@ -10,11 +10,14 @@ public struct OnboardingFlow: Sendable {
     public let database: Database
     /// What the PR body says merging creates (`SECRETARIAT_DOMAIN`, `GITHUB_ORGANIZATION_NAME`).
     public let outcome: MergeOutcomeWords
+    /// The reminders the record decides (the referent's notice), in its transaction.
+    public let reminders: ReminderPass?
     let logger: Logger
 
-    public init(database: Database, outcome: MergeOutcomeWords, logger: Logger) {
+    public init(database: Database, outcome: MergeOutcomeWords, reminders: ReminderPass? = nil, logger: Logger) {
         self.database = database
         self.outcome = outcome
+        self.reminders = reminders
         self.logger = logger
     }
 
@@ -85,7 +88,8 @@ public struct OnboardingFlow: Sendable {
     /// record is reported, not thrown: the PR exists and the person must get its link.
     public func open(_ prepared: Prepared, with opener: PullRequestOpener, now: Date = Date()) async throws -> Submitted {
         let opened = try await opener.open(prepared.draft)
-        let watcher = PullRequestWatcher(database: database, repository: opener.upstream, botFork: opener.fork, logger: logger)
+        var watcher = PullRequestWatcher(database: database, repository: opener.upstream, botFork: opener.fork, logger: logger)
+        if let reminders { watcher = watcher.reminding(with: reminders) }
         var recordFailure: String?
         do {
             _ = try await watcher.record(opened, OpenedPullRequestRecord(onboarding: prepared.checked), github: opener.github, now: now)
