@@ -38,7 +38,7 @@ struct ServerHarness {
         ("description", "Je code."),
     ]
 
-    static func with(submissions: RateLimiter.Policy = .submissions, synced: Bool = true,
+    static func with(submissions: RateLimiter.Policy = .submissions, synced: Bool = true, parts: ServiceParts.Builder? = nil,
                      _ body: @Sendable (ServerHarness, any TestClientProtocol) async throws -> Void) async throws {
         let folder = try TemporaryDirectory()
         let sandbox = try await FakeSandbox.start(repositories: folder.sub("github"), seed: Package.fixtures)
@@ -54,9 +54,10 @@ struct ServerHarness {
                                                          cache: RepositoryCache(directory: folder.sub("cache")), logger: TestDatabase.logger)
                     _ = try await sync()
                 }
+                let built = try await parts?(database, bot) ?? ServiceParts()
                 let server = try await FicheSyncServer(database: database, bot: bot, settings: settings,
                                                        options: .init(host: "127.0.0.1", port: 0, submissions: submissions),
-                                                       logger: TestDatabase.logger)
+                                                       parts: built, logger: TestDatabase.logger)
                 let harness = ServerHarness(folder: folder, sandbox: sandbox, database: database, server: server)
                 try await server.application().test(.live) { client in try await body(harness, client) }
             }

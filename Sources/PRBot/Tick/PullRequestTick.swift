@@ -97,7 +97,9 @@ extension PullRequestWatcher {
             try await earlier?(transition, connection)
             let pull = transition.pullRequest
             guard pull.isRemindable else { return }
-            let now = pull.lastObservedAt
+            // A PR "observed" before GitHub says it was opened is two clocks disagreeing (or a
+            // time taken before the request that opened it): the notice is due all the same.
+            let now = max(pull.lastObservedAt, pull.openedAt)
             for remindable in try await RemindablePullRequest.of(pull, today: FicheDate.today(at: now), on: connection, logger: logger) {
                 _ = try await pass.enqueue(remindable, now: now, on: connection)
             }
