@@ -40,9 +40,11 @@ enum PullRequestFollowUp {
     /// One tick on `opener`'s GitHub; `sandbox` when it is the sandbox's (its App, its mails).
     static func tick(database: Database, opener: PullRequestOpener, settings: FicheSyncSettings, sandbox: FakeSandbox?,
                      now: Date) async throws -> PullRequestTick.Report {
-        let tick = PullRequestTick(pass: pollingPass(database: database, opener: opener, settings: settings),
+        let pass = pollingPass(database: database, opener: opener, settings: settings)
+        let tick = PullRequestTick(pass: pass,
                                    reminders: try await reminderPass(settings),
                                    checks: try headChecks(database: database, settings: settings, sandbox: sandbox),
+                                   rebuilds: ConflictRebuilds(opener: opener, watcher: pass.watcher, logger: Environment.logger),
                                    delivery: try delivery(database: database, settings: settings), logger: Environment.logger)
         return await tick.run(now: now)
     }
@@ -94,9 +96,10 @@ enum PullRequestFollowUp {
             print("checks: no GitHub App (GITHUB_APP_ID, GITHUB_APP_INSTALLATION_ID, GITHUB_APP_PRIVATE_KEY): new heads are not checked")
             return nil
         }
-        return HeadChecks(database: database, logger: Environment.logger) { pull, today in
+        return HeadChecks(database: database, logger: Environment.logger) { pull, today, rebuilt in
             let outcome = try await database.withConnection { connection in
-                try await checks.check(number: pull.number, today: today, planner: try await ChecksCommand.planner(connection: connection, today: today))
+                try await checks.check(number: pull.number, today: today, planner: try await ChecksCommand.planner(connection: connection, today: today),
+                                       rebuilt: rebuilt)
             }
             return "\(outcome.errors) error\(outcome.errors == 1 ? "" : "s"), \(outcome.warnings) warning\(outcome.warnings == 1 ? "" : "s")"
         }

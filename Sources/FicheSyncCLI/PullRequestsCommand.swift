@@ -189,6 +189,7 @@ struct PullRequestsTick: AsyncParsableCommand {
             if !polling.reconciled.isEmpty { print("accounts reconciled for \(polling.reconciled.joined(separator: ", "))") }
             print("\(polling.openOnGitHub) open pull request\(polling.openOnGitHub == 1 ? "" : "s") on GitHub, \(polling.changed.count) followed changed")
         }
+        for (number, words) in report.rebuilt.sorted(by: { $0.key < $1.key }) { print("#\(number) rebuilt: \(words)") }
         for checked in report.checked where checked.error == nil {
             print("#\(checked.number) checked at \(checked.headSHA.prefix(12)): \(checked.summary ?? "")")
         }

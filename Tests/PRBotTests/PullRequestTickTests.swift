@@ -18,6 +18,7 @@ import Testing
 
     struct Parts {
         let tick: PullRequestTick
+        let opener: PullRequestOpener
         let checks: PullRequestChecks
         let smtp: FakeSMTPServer
     }
@@ -30,8 +31,9 @@ import Testing
                                                privateKeyPEM: key.pemRepresentation, apiURL: api), http: .shared)
         let app = GitHubClient(http: .shared, apiURL: api, organization: "betagouv", tokens: tokens, policy: .fastRetries())
         let checks = PullRequestChecks(github: app, upstream: WatchedRepository.upstream, gitURL: repo.upstreamPath, cache: cache)
-        let heads = HeadChecks(database: repo.database, logger: TestDatabase.logger) { pull, today in
-            let outcome = try await checks.check(number: pull.number, today: today)
+        let heads = HeadChecks(database: repo.database, logger: TestDatabase.logger) { pull, today, rebuilt in
+            // No account planner here: the preview says what the fiches change, with no operation.
+            let outcome = try await checks.check(number: pull.number, today: today, planner: { _, _ in [] }, rebuilt: rebuilt)
             return "\(outcome.errors) errors"
         }
         let smtp = try await FakeSMTPServer.start()
@@ -42,12 +44,15 @@ import Testing
             http: .shared, credentials: MattermostCredentials(url: try #require(exports["MATTERMOST_URL"]), token: try #require(exports["MATTERMOST_BOT_TOKEN"])),
             policy: .fastRetries()))
         let messages = ReminderMessages(texts: try await ReminderTexts.load(), confirmation: (link, "https://fichesync.test/"))
+        let opener = PullRequestOpener(github: repo.github, upstream: WatchedRepository.upstream, fork: WatchedRepository.fork,
+                                       logger: TestDatabase.logger)
         let tick = PullRequestTick(
             pass: PollingPass(github: repo.github, watcher: repo.watcher, followUp: nil, logger: TestDatabase.logger),
             reminders: ReminderPass(messages: messages, domain: "beta.gouv.fr", logger: TestDatabase.logger), checks: heads,
+            rebuilds: ConflictRebuilds(opener: opener, watcher: repo.watcher, logger: TestDatabase.logger),
             delivery: OutboxDelivery(database: repo.database, email: email, mattermost: mattermost, logger: TestDatabase.logger),
             logger: TestDatabase.logger)
-        return Parts(tick: tick, checks: checks, smtp: smtp)
+        return Parts(tick: tick, opener: opener, checks: checks, smtp: smtp)
     }
 
     @Test func aBotPullRequestIsCheckedRemindedConfirmedAndMerged() async throws {
@@ -133,6 +138,45 @@ import Testing
             let after = await parts.tick.run(now: now.addingTimeInterval(3 * 86_400))
             #expect(after.polling?.changed.first?.changes.contains(.merged) == true, "\(String(describing: after.polling))")
             #expect(after.reminders.queued.isEmpty)
+        }
+    }
+
+    /// The base moves under a bot update PR and conflicts with it: the next tick rebuilds the
+    /// branch on the new base, checks the new head, and says so in the preview comment.
+    @Test func aBotPullRequestInConflictIsRebuiltByTheTick() async throws {
+        try await WatchedRepository.with { repo in
+            let cache = RepositoryCache(directory: repo.folder.sub("mirrors"))
+            _ = try await MergeFollowUp.catalogSync(source: repo.upstreamPath, database: repo.database, cache: cache, logger: TestDatabase.logger)()
+            let parts = try await Self.parts(repo, cache: cache)
+            defer { Task { try? await parts.smtp.stop() } }
+            let end = try #require(FicheDate(year: 2027, month: 12, day: 31))
+            let opened = try await parts.opener.open(change: ProposedChange(lastMissionEnd: end), memberID: "anatole.garrigue", fullname: "Anatole Garrigue")
+            _ = try await repo.watcher.record(opened, OpenedPullRequestRecord(kind: .update, memberID: "anatole.garrigue"), github: repo.github, now: Date())
+            let first = await parts.tick.run(now: Date())
+            #expect(first.rebuilt.isEmpty && first.checked.map(\.number) == [opened.number], "\(first.errors)")
+
+            let path = "content/_authors/anatole.garrigue.md"
+            let fiche = try String(contentsOfFile: "\(Package.fixtures)/\(path)", encoding: .utf8)
+            let maintainer = GitHubClient(http: .shared, apiURL: "\(repo.sandbox.base)/github", organization: "betagouv",
+                                          tokens: StaticToken(repo.sandbox.github.maintainerToken), policy: .fastRetries())
+            let master = try await repo.masterHead()
+            let tree = try await maintainer.createTree(WatchedRepository.upstream, base: try await maintainer.commit(WatchedRepository.upstream, sha: master).tree.sha,
+                                                       files: [.init(path: path, content: fiche.replacingOccurrences(of: "end: 2023-12-18", with: "end: 2024-06-30"))])
+            let moved = try await maintainer.createCommit(WatchedRepository.upstream, message: "Fin de mission corrigée", tree: tree, parents: [master])
+            try await maintainer.moveBranch(WatchedRepository.upstream, "master", sha: moved, force: false)
+            #expect(try await repo.github.pullRequestDetail(WatchedRepository.upstream, number: opened.number).mergeable == false)
+
+            let second = await parts.tick.run(now: Date())
+            #expect(second.errors.isEmpty, "\(second.errors)")
+            #expect(second.rebuilt[opened.number]?.contains("reconstruite") == true, "\(second.rebuilt)")
+            let detail = try await repo.github.pullRequestDetail(WatchedRepository.upstream, number: opened.number)
+            #expect(detail.mergeable == true)
+            #expect(second.checked.map(\.headSHA) == [detail.head.sha], "the rebuilt head is the one checked")
+            let comments = try await parts.checks.github.comments(WatchedRepository.upstream, issue: opened.number)
+            #expect(comments.count == 1, "the preview comment is edited, not posted again")
+            #expect(comments.first?.body?.contains("reconstruite") == true, "\(comments.first?.body ?? "")")
+            let third = await parts.tick.run(now: Date())
+            #expect(third.rebuilt.isEmpty && third.checked.isEmpty)
         }
     }
 }

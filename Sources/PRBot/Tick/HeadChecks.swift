@@ -20,8 +20,9 @@ public struct HeadChecks: Sendable {
         public var error: String?
     }
 
-    /// Checks one PR's head; returns a one-line summary.
-    public typealias Check = @Sendable (_ pull: FollowedPullRequest, _ today: FicheDate) async throws -> String
+    /// Checks one PR's head; returns a one-line summary. `rebuilt` says, in words, that the bot
+    /// rebuilt the PR's branch on its new base just before (for the preview comment).
+    public typealias Check = @Sendable (_ pull: FollowedPullRequest, _ today: FicheDate, _ rebuilt: String?) async throws -> String
 
     let database: Database
     let check: Check
@@ -34,18 +35,20 @@ public struct HeadChecks: Sendable {
     }
 
     /// Checks the unchecked heads of `repository`'s open PRs (at most `numbers`, when given).
-    public func run(repository: String, numbers: Set<Int>? = nil, now: Date) async throws -> [Checked] {
+    public func run(repository: String, numbers: Set<Int>? = nil, rebuilt: [Int: String] = [:], now: Date) async throws -> [Checked] {
         let pending = try await database.withConnection { connection in
             try await Self.unchecked(repository: repository, on: connection, logger: logger)
         }.filter { numbers?.contains($0) ?? true }
         var done: [Checked] = []
         for number in pending {
-            if let one = try await checkOne(repository: repository, number: number, today: FicheDate.today(at: now)) { done.append(one) }
+            if let one = try await checkOne(repository: repository, number: number, today: FicheDate.today(at: now), rebuilt: rebuilt[number]) {
+                done.append(one)
+            }
         }
         return done
     }
 
-    func checkOne(repository: String, number: Int, today: FicheDate) async throws -> Checked? {
+    func checkOne(repository: String, number: Int, today: FicheDate, rebuilt: String?) async throws -> Checked? {
         let logger = self.logger
         let check = self.check
         return try await database.transaction { connection -> Checked? in
@@ -56,7 +59,7 @@ public struct HeadChecks: Sendable {
             guard let pull = try await store.find(repository: repository, number: number), pull.state == .open,
                   try await Self.unchecked(repository: repository, on: connection, logger: logger).contains(number) else { return nil }
             do {
-                let summary = try await check(pull, today)
+                let summary = try await check(pull, today, rebuilt)
                 try await connection.query("""
                     UPDATE pull_requests SET checked_sha = \(pull.headSHA) WHERE repository = \(repository) AND number = \(number)
                     """, logger: logger)

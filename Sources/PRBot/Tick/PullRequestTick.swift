@@ -17,6 +17,8 @@ public struct PullRequestTick: Sendable {
     public struct Report: Sendable {
         public var polling: PollingPass.Report?
         public var checked: [HeadChecks.Checked] = []
+        /// The bot's PRs rebuilt on their new base, in words.
+        public var rebuilt: [Int: String] = [:]
         public var reminders = ReminderPass.Report()
         public var delivery: OutboxDelivery.Report?
         /// Each step that failed, with why: the next pass tries it again.
@@ -26,17 +28,21 @@ public struct PullRequestTick: Sendable {
     public let pass: PollingPass
     public let reminders: ReminderPass
     public let checks: HeadChecks?
+    public let rebuilds: ConflictRebuilds?
     public let delivery: OutboxDelivery?
     let logger: Logger
 
     /// - Parameters:
     ///   - pass: the polling pass; its watcher gets `reminders` on each transition.
     ///   - checks: the checks of new heads, when a GitHub App is configured.
+    ///   - rebuilds: the rebuild of the bot's PRs fallen into conflict (before the checks).
     ///   - delivery: the outbox's delivery, when messages are to be sent by this pass.
-    public init(pass: PollingPass, reminders: ReminderPass, checks: HeadChecks?, delivery: OutboxDelivery?, logger: Logger) {
+    public init(pass: PollingPass, reminders: ReminderPass, checks: HeadChecks?, rebuilds: ConflictRebuilds? = nil,
+                delivery: OutboxDelivery?, logger: Logger) {
         self.pass = PollingPass(github: pass.github, watcher: pass.watcher.reminding(with: reminders), followUp: pass.followUp, logger: logger)
         self.reminders = reminders
         self.checks = checks
+        self.rebuilds = rebuilds
         self.delivery = delivery
         self.logger = logger
     }
@@ -52,9 +58,18 @@ public struct PullRequestTick: Sendable {
         }
         let database = pass.watcher.database
         let repository = pass.watcher.repository.description
+        if let rebuilds {
+            do {
+                let rebuilt = try await rebuilds.run(now: now)
+                report.rebuilt = rebuilt.rebuilt
+                report.errors += rebuilt.errors
+            } catch {
+                report.errors.append("rebuilds: \(error)")
+            }
+        }
         if let checks {
             do {
-                report.checked = try await checks.run(repository: repository, now: now)
+                report.checked = try await checks.run(repository: repository, rebuilt: report.rebuilt, now: now)
                 report.errors += report.checked.compactMap { checked in checked.error.map { "check of #\(checked.number): \($0)" } }
             } catch {
                 report.errors.append("checks: \(error)")
