@@ -79,7 +79,7 @@ public struct ReminderMessages: Sendable {
             address = contact.hasPrefix("mailto:") ? String(contact.dropFirst(7)) : contact
         }
         guard EmailAddress.isValid(address) else { return ([], "\"\(address.prefix(80))\" is not an email address") }
-        let rendered = try texts.render(ReminderTexts.Template(reminder.step), values)
+        let rendered = try texts.render(ReminderTemplate(reminder.step), values)
         var messages = [try OutboxMessage(dedupeKey: reminder.key + "/email", channel: .email, recipient: address,
                                           subject: rendered.subject, text: rendered.text, html: rendered.html)]
         if mattermost {

@@ -68,7 +68,7 @@ public struct MemberNoticeMessages: Sendable {
         guard email != nil || chat != nil else {
             return ([], "no address for \(member.id): \"\(community.prefix(80))\" is not an email address and none other is known")
         }
-        let rendered = try texts.render(MemberNoticeTexts.Template(notice.kind), values)
+        let rendered = try texts.render(MemberNoticeTemplate(notice.kind), values)
         var messages: [OutboxMessage] = []
         if let email {
             messages.append(try OutboxMessage(dedupeKey: notice.key + "/email", channel: .email, recipient: email,
