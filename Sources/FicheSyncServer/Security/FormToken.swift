@@ -1,4 +1,5 @@
 import Crypto
+import FicheSync
 import Foundation
 
 /// The anti-forgery token of the service's forms: stateless, `<unix time>.<hex HMAC-SHA256
@@ -26,7 +27,7 @@ public struct FormToken: Sendable {
 
     public func issue(now: Date = Date()) -> String {
         let time = String(Int(now.timeIntervalSince1970))
-        return "\(time).\(Self.hex(code(time)))"
+        return "\(time).\(Hex.string(code(time)))"
     }
 
     /// Whether `token` was issued by this key, less than ``lifetime`` ago (and not from the
@@ -34,7 +35,7 @@ public struct FormToken: Sendable {
     public func verifies(_ token: String?, now: Date = Date()) -> Bool {
         guard let token, token.count <= 100 else { return false }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let issued = Int(parts[0]), let mac = Self.bytes(hex: parts[1]), mac.count == SHA256.byteCount
+        guard parts.count == 2, let issued = Int(parts[0]), let mac = Hex.bytes(parts[1]), mac.count == SHA256.byteCount
         else { return false }
         let age = now.timeIntervalSince1970 - TimeInterval(issued)
         guard age >= -60, age <= Self.lifetime else { return false }
@@ -43,22 +44,5 @@ public struct FormToken: Sendable {
 
     private func code(_ time: String) -> [UInt8] {
         Array(HMAC<SHA256>.authenticationCode(for: Array("form|\(time)".utf8), using: key))
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-    }
-
-    static func bytes(hex: Substring) -> [UInt8]? {
-        guard hex.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
-        }
-        return bytes
     }
 }

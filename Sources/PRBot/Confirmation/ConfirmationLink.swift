@@ -1,4 +1,5 @@
 import Crypto
+import FicheSync
 import Foundation
 
 /// The referent's one-click confirmation: a token that names one pull request, one referent
@@ -72,7 +73,7 @@ public struct ConfirmationLink: Sendable {
 
     /// 16 hex digits of SHA-256 of `text`: the nonce's size, whatever it is made from.
     static func shortNonce(_ text: String) -> String {
-        SHA256.hash(data: Array(text.utf8)).prefix(8).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        Hex.string(SHA256.hash(data: Array(text.utf8)).prefix(8))
     }
 
     static func base64URL(_ bytes: [UInt8]) -> String {

@@ -30,7 +30,7 @@ public struct PullRequestDraft: Sendable, Equatable {
     /// crashed after creating the branch finds it again instead of making a second one.
     static func suffix(_ content: [UInt8], path: String) -> String {
         let digest = SHA256.hash(data: Array(path.utf8) + [0] + content)
-        return digest.prefix(3).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        return Hex.string(digest.prefix(3))
     }
 }
 
