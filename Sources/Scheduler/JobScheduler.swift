@@ -1,3 +1,4 @@
+import FicheSync
 import Foundation
 import Logging
 

@@ -56,7 +56,7 @@ import Testing
                                                logger: Self.logger)
                 }
                 for hour in [8, 10] {
-                    let now = ParisCalendar.instant(ParisCalendar.Day(ordinal: day(n).dayNumber), minute: hour * 60)
+                    let now = ParisTime.instant(day(n), minute: hour * 60)
                     let today = day(n)
                     let reports = try await withThrowingTaskGroup(of: MemberNoticePass.Report.self) { group in
                         for database in databases {
@@ -96,9 +96,9 @@ import Testing
             #expect(ledger.allSatisfy { $0.outcome == "queued" })
             for entry in ledger {
                 // Decided at 08:00 Paris on its day.
-                let local = ParisCalendar.local(entry.decidedAt)
+                let local = ParisTime.local(entry.decidedAt)
                 #expect(local.minute == 8 * 60, "\(entry)")
-                let n = local.day.ordinal - start.dayNumber
+                let n = local.day.dayNumber - start.dayNumber
                 #expect(expected[n]?.contains(key(entry.member, entry.kind, (FicheDate(iso: entry.endDate)?.dayNumber ?? 0) - start.dayNumber)) == true,
                         "\(entry)")
             }

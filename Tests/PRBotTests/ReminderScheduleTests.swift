@@ -1,12 +1,14 @@
+import FicheSync
 import Foundation
 import Testing
 @testable import PRBot
 
-typealias Day = ParisCalendar.Day
+/// A civil day, for the tests' literals.
+func Day(_ y: Int, _ m: Int, _ d: Int) -> FicheDate { FicheDate(year: y, month: m, day: d)! }
 
 /// The Paris instant at `hour:minute` on a day.
 func paris(_ y: Int, _ m: Int, _ d: Int, _ hour: Int, _ minute: Int = 0) -> Date {
-    ParisCalendar.instant(Day(y, m, d), minute: hour * 60 + minute)
+    ParisTime.instant(Day(y, m, d), minute: hour * 60 + minute)
 }
 
 func utc(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
@@ -14,11 +16,11 @@ func utc(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
 @Suite struct ParisCalendarTests {
     @Test func offsetsChangeOnTheLastSundaysOfMarchAndOctober() {
         // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
-        #expect(ParisCalendar.offset(at: utc("2026-03-29T00:59:59Z")) == 3600)
-        #expect(ParisCalendar.offset(at: utc("2026-03-29T01:00:00Z")) == 7200)
-        #expect(ParisCalendar.offset(at: utc("2026-10-25T00:59:59Z")) == 7200)
-        #expect(ParisCalendar.offset(at: utc("2026-10-25T01:00:00Z")) == 3600)
-        #expect(ParisCalendar.offset(at: utc("2027-03-28T01:00:00Z")) == 7200)
+        #expect(ParisTime.offset(at: utc("2026-03-29T00:59:59Z")) == 3600)
+        #expect(ParisTime.offset(at: utc("2026-03-29T01:00:00Z")) == 7200)
+        #expect(ParisTime.offset(at: utc("2026-10-25T00:59:59Z")) == 7200)
+        #expect(ParisTime.offset(at: utc("2026-10-25T01:00:00Z")) == 3600)
+        #expect(ParisTime.offset(at: utc("2027-03-28T01:00:00Z")) == 7200)
         #expect(paris(2026, 7, 1, 9) == utc("2026-07-01T07:00:00Z"))
         #expect(paris(2026, 12, 1, 9) == utc("2026-12-01T08:00:00Z"))
         // 02:30 does not exist on 29 March 2026: it is 03:30 summer time.
@@ -31,25 +33,25 @@ func utc(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
     /// hour skipped each spring; and the offset agrees with Foundation's time-zone database.
     @Test func wallTimeRoundTripsForTwentyYears() throws {
         let zone = try #require(TimeZone(identifier: "Europe/Paris"))
-        for ordinal in Day(2020, 1, 1).ordinal..<Day(2040, 1, 1).ordinal {
-            let day = Day(ordinal: ordinal)
+        for ordinal in Day(2020, 1, 1).dayNumber..<Day(2040, 1, 1).dayNumber {
+            let day = FicheDate(dayNumber: ordinal)
             for hour in [0, 2, 3, 9, 12, 17, 23] {
-                let instant = ParisCalendar.instant(day, minute: hour * 60 + 30)
-                #expect(ParisCalendar.offset(at: instant) == zone.secondsFromGMT(for: instant), "\(day) \(hour)")
-                let back = ParisCalendar.local(instant)
-                let skipped = hour == 2 && day == ParisCalendar.lastSunday(day.year, 3)
+                let instant = ParisTime.instant(day, minute: hour * 60 + 30)
+                #expect(ParisTime.offset(at: instant) == zone.secondsFromGMT(for: instant), "\(day) \(hour)")
+                let back = ParisTime.local(instant)
+                let skipped = hour == 2 && day == ParisTime.lastSunday(day.year, 3)
                 #expect(back.day == day && back.minute == (skipped ? 3 * 60 + 30 : hour * 60 + 30), "\(day) \(hour):30")
             }
         }
     }
 
     @Test func daysAndWeekdays() {
-        #expect(Day(1970, 1, 1).weekday == 4)
-        #expect(Day(2026, 12, 2).weekday == 3)
-        #expect(Day(ordinal: Day(2028, 2, 29).ordinal) == Day(2028, 2, 29))
+        #expect(ParisTime.weekday(Day(1970, 1, 1)) == 4)
+        #expect(ParisTime.weekday(Day(2026, 12, 2)) == 3)
+        #expect(FicheDate(dayNumber: Day(2028, 2, 29).dayNumber) == Day(2028, 2, 29))
         #expect(Day(2026, 2, 28).adding(days: 1) == Day(2026, 3, 1))
-        #expect(ParisCalendar.lastSunday(2026, 3) == Day(2026, 3, 29))
-        #expect(ParisCalendar.lastSunday(2026, 10) == Day(2026, 10, 25))
+        #expect(ParisTime.lastSunday(2026, 3) == Day(2026, 3, 29))
+        #expect(ParisTime.lastSunday(2026, 10) == Day(2026, 10, 25))
     }
 
     @Test func easterAndTheHolidaysThatFollowIt() {

@@ -1,14 +1,13 @@
-import FicheSync
 import Foundation
 
 /// Europe/Paris wall-clock time, computed from the EU rule (summer time from the last Sunday
 /// of March, 01:00 UTC, to the last Sunday of October, 01:00 UTC; the law since 1996), with no
 /// time-zone database and no clock.
 ///
-/// Why rules rather than `TimeZone(identifier:)`: cron's `next` is a pure core (DESIGN.md)
-/// whose answers across both changes must not depend on the tzdata a machine has, and the
-/// two edge cases (a skipped and a repeated hour) need to be told apart, which `Calendar`
-/// hides. PRBot's `ParisCalendar` applies the same rule; Scheduler depends on FicheSync only.
+/// Why rules rather than `TimeZone(identifier:)`: cron's `next` and the reminders' working
+/// time are pure cores (DESIGN.md) whose answers across both changes must not depend on the
+/// tzdata a machine has, and the two edge cases (a skipped and a repeated hour) need to be
+/// told apart, which `Calendar` hides. The Scheduler and the PR bot's `ParisCalendar` share it.
 public enum ParisTime {
     /// Where a Paris wall-clock time falls.
     public enum Showing: Sendable, Equatable {
@@ -22,7 +21,7 @@ public enum ParisTime {
     }
 
     /// The last Sunday of `month` in `year`.
-    static func lastSunday(_ year: Int, _ month: Int) -> FicheDate {
+    public static func lastSunday(_ year: Int, _ month: Int) -> FicheDate {
         let next = month == 12 ? FicheDate(year: year + 1, month: 1, day: 1) : FicheDate(year: year, month: month + 1, day: 1)
         let last = (next ?? FicheDate(dayNumber: 0)).adding(days: -1)
         return last.adding(days: -(weekday(last) % 7))
@@ -63,6 +62,17 @@ public enum ParisTime {
         case (false, false):
             // The gap: clocks jumped from 02:00 to 03:00 at the start of summer time.
             return .skipped(firstAfter: Date(timeIntervalSince1970: TimeInterval(Self.summer(day.year).start)))
+        }
+    }
+
+    /// The instant Paris clocks show `minute` on `day`. A time skipped by the spring change
+    /// (02:00–03:00) is the instant the clocks jumped over it, an hour later on the new clock;
+    /// a time shown twice in autumn is its first showing.
+    public static func instant(_ day: FicheDate, minute: Int) -> Date {
+        switch showing(day, minute: minute) {
+        case .once(let instant), .twice(let instant, _): instant
+        // Read with winter's offset, the skipped wall time lands as far after the change.
+        case .skipped: Date(timeIntervalSince1970: TimeInterval(day.dayNumber * 86_400 + minute * 60 - 3_600))
         }
     }
 
