@@ -200,7 +200,7 @@ extension PullRequestOpenerTests {
         ])
         let moved = try await maintainer.createCommit(upstream, message: "Fin de mission corrigée", tree: tree, parents: [master])
         try await maintainer.moveBranch(upstream, "master", sha: moved, force: false)
-        #expect(try await bot.opener.github.pullRequestDetail(upstream, number: opened.number).mergeable == false)
+        #expect(try await bot.opener.github.pullRequest(upstream, number: opened.number)?.mergeable == false)
 
         let rebuild = try await bot.opener.rebuildIfInConflict(number: opened.number)
         guard case .rebuilt(_, let base) = rebuild else {
@@ -209,7 +209,7 @@ extension PullRequestOpenerTests {
         }
         #expect(base == moved)
         #expect(rebuild.words?.contains("reconstruite") == true)
-        let detail = try await bot.opener.github.pullRequestDetail(upstream, number: opened.number)
+        let detail = try #require(try await bot.opener.github.pullRequest(upstream, number: opened.number))
         #expect(detail.mergeable == true)
         let branch = try #require(opened.branch)
         let after = try #require(try bot.file("content/_authors/anatole.garrigue.md", onForkBranch: branch, parent: moved))

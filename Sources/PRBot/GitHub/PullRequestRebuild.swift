@@ -19,8 +19,8 @@ extension PullRequestOpener {
     }
 
     public func rebuildIfInConflict(number: Int) async throws -> Rebuild {
-        let pull = try await github.pullRequestDetail(upstream, number: number)
-        guard pull.state == "open", pull.head.repo?.fullName == fork.description, let record = BotChangeRecord(body: pull.body) else { return .notOurs }
+        guard let pull = try await github.pullRequest(upstream, number: number), pull.state == "open",
+              pull.head.repo?.fullName == fork.description, let record = BotChangeRecord(body: pull.body) else { return .notOurs }
         guard let mergeable = pull.mergeable else { return .pending }
         if mergeable { return .clean }
         let path = FicheLocation(kind: .author, id: record.memberID).path

@@ -86,10 +86,15 @@ extension GitHubClient {
         public var createdAt: String?
         public var mergedAt: String?
         public var closedAt: String?
+        public var body: String?
+        /// In a single pull request only: GitHub computes it in the background (`nil` until it
+        /// has: ask again later, and once the pull request is closed).
+        public var mergeable: Bool?
+        public var mergeableState: String?
 
         enum CodingKeys: String, CodingKey {
-            case number, htmlURL = "html_url", url, state, title, draft, merged, head, base, user
-            case createdAt = "created_at", mergedAt = "merged_at", closedAt = "closed_at"
+            case number, htmlURL = "html_url", url, state, title, draft, merged, head, base, user, body, mergeable
+            case createdAt = "created_at", mergedAt = "merged_at", closedAt = "closed_at", mergeableState = "mergeable_state"
         }
     }
 
