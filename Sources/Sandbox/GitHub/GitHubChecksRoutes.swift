@@ -135,50 +135,21 @@ extension GitHubObjects {
         var path: String
         var start_line: Int
         var end_line: Int
-        var start_column: Int?
-        var end_column: Int?
-        var annotation_level: String?
-        var title: String?
-        var message: String?
-        var raw_details: String?
+        @Nullable var start_column: Int?
+        @Nullable var end_column: Int?
+        @Nullable var annotation_level: String?
+        @Nullable var title: String?
+        @Nullable var message: String?
+        @Nullable var raw_details: String?
         var blob_href: String
-
-        enum CodingKeys: String, CodingKey {
-            case path, start_line, end_line, start_column, end_column, annotation_level, title, message, raw_details, blob_href
-        }
-
-        /// Nullable fields are written as `null`, not left out: the schema requires them.
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(path, forKey: .path)
-            try c.encode(start_line, forKey: .start_line)
-            try c.encode(end_line, forKey: .end_line)
-            try c.encode(start_column, forKey: .start_column)
-            try c.encode(end_column, forKey: .end_column)
-            try c.encode(annotation_level, forKey: .annotation_level)
-            try c.encode(title, forKey: .title)
-            try c.encode(message, forKey: .message)
-            try c.encode(raw_details, forKey: .raw_details)
-            try c.encode(blob_href, forKey: .blob_href)
-        }
     }
 
     struct CheckRunOutput: Encodable, Sendable {
-        var title: String?
-        var summary: String?
-        var text: String?
+        @Nullable var title: String?
+        @Nullable var summary: String?
+        @Nullable var text: String?
         var annotations_count: Int
         var annotations_url: String
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(title, forKey: .title)
-            try c.encode(summary, forKey: .summary)
-            try c.encode(text, forKey: .text)
-            try c.encode(annotations_count, forKey: .annotations_count)
-            try c.encode(annotations_url, forKey: .annotations_url)
-        }
-        enum CodingKeys: String, CodingKey { case title, summary, text, annotations_count, annotations_url }
     }
 
     struct CheckSuiteReference: Encodable, Sendable { var id: Int }
@@ -188,44 +159,19 @@ extension GitHubObjects {
         var id: Int
         var head_sha: String
         var node_id: String
-        var external_id: String?
+        @Nullable var external_id: String?
         var url: String
-        var html_url: String?
-        var details_url: String?
+        @Nullable var html_url: String?
+        @Nullable var details_url: String?
         var status: String
-        var conclusion: String?
-        var started_at: String?
-        var completed_at: String?
+        @Nullable var conclusion: String?
+        @Nullable var started_at: String?
+        @Nullable var completed_at: String?
         var output: CheckRunOutput
         var name: String
-        var check_suite: CheckSuiteReference?
-        var app: String?
+        @Nullable var check_suite: CheckSuiteReference?
+        @Nullable var app: String?
         var pull_requests: [String]
-
-        enum CodingKeys: String, CodingKey {
-            case id, head_sha, node_id, external_id, url, html_url, details_url, status, conclusion, started_at, completed_at,
-                 output, name, check_suite, app, pull_requests
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(id, forKey: .id)
-            try c.encode(head_sha, forKey: .head_sha)
-            try c.encode(node_id, forKey: .node_id)
-            try c.encode(external_id, forKey: .external_id)
-            try c.encode(url, forKey: .url)
-            try c.encode(html_url, forKey: .html_url)
-            try c.encode(details_url, forKey: .details_url)
-            try c.encode(status, forKey: .status)
-            try c.encode(conclusion, forKey: .conclusion)
-            try c.encode(started_at, forKey: .started_at)
-            try c.encode(completed_at, forKey: .completed_at)
-            try c.encode(output, forKey: .output)
-            try c.encode(name, forKey: .name)
-            try c.encode(check_suite, forKey: .check_suite)
-            try c.encode(app, forKey: .app)
-            try c.encode(pull_requests, forKey: .pull_requests)
-        }
     }
 
     struct CheckRunList: Encodable, Sendable {
