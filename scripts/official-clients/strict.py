@@ -388,6 +388,16 @@ def hosted_checks(gh, models, exact, parsed, failure, pages):
             "name": "fichesync", "head_sha": state["commit"], "output": {"title": "t", "summary": "s", "annotations": [note] * 51}}))
         failure(403, models.BasicError, lambda: gh.request("POST", url, json={"name": "fichesync", "head_sha": state["commit"]}))
 
+    @check("github strict: POST issues/{n}/labels as the maintainer is a list of labels, shown on the pull request; the bot's token is refused")
+    def labels():
+        added = parsed(list[models.Label], lambda: maintainer.rest.issues.add_labels(up_owner, up_repo, state["pull"], labels=["confirmé par le·la référent·e"]))
+        expect([label.name for label in added] == ["confirmé par le·la référent·e"], added)
+        again = parsed(list[models.Label], lambda: maintainer.rest.issues.add_labels(up_owner, up_repo, state["pull"], labels=["confirmé par le·la référent·e"]))
+        expect(len(again) == 1, again)
+        pull = parsed(models.PullRequest, lambda: gh.rest.pulls.get(up_owner, up_repo, state["pull"]))
+        expect([label.name for label in pull.labels] == ["confirmé par le·la référent·e"], pull.labels)
+        failure(403, models.BasicError, lambda: gh.rest.issues.add_labels(up_owner, up_repo, state["pull"], labels=["x"]))
+
     @check("github strict: list pulls page by page, pull-request-simples; GET one is a pull-request, mergeable")
     def list_and_get_pulls():
         found, _ = pages(gh.rest.pulls.list, models.PullRequestSimple, owner=up_owner, repo=up_repo, state="all")
@@ -421,7 +431,7 @@ def hosted_checks(gh, models, exact, parsed, failure, pages):
         expect(gh.rest.git.delete_ref(fork_owner, fork_repo, f"heads/{branch}").status_code == 204, "delete")
         failure(422, models.ValidationError, lambda: gh.rest.git.delete_ref(fork_owner, fork_repo, f"heads/{branch}"))
 
-    for step in (repositories, fork, get_ref, read_objects, blob, tree_and_commit, create_ref, contents, create_pull, comments, check_runs,
+    for step in (repositories, fork, get_ref, read_objects, blob, tree_and_commit, create_ref, contents, create_pull, comments, check_runs, labels,
                  list_and_get_pulls, pull_files, merge_pull, merge_upstream, update_and_delete_ref):
         step()
 

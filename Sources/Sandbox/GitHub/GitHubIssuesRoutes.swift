@@ -102,6 +102,9 @@ extension GitHubObjects {
         @Nullable var description: String?
         var color: String
         var `default`: Bool
+        /// GitHub's archived labels (the schema requires both, null when not archived).
+        @Nullable var archived_at: String? = nil
+        @Nullable var archived_by: SimpleUser? = nil
     }
 
     func label(_ name: String, repository: String) -> Label {
