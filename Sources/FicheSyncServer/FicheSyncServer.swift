@@ -1,3 +1,4 @@
+import Accounts
 import AsyncHTTPClient
 import FicheSync
 import Foundation
@@ -32,6 +33,8 @@ public struct FicheSyncServer: Sendable {
     let changes: MemberChangeFlow
     let webhooks: WebhookHandler?
     let pages: Pages
+    /// The planner's rules (domain, teams, protected accounts, lifecycle) the member page explains with.
+    let accountRules: AccountSettings
     let token: FormToken
     let limiter: RateLimiter
     let logger: Logger
@@ -63,6 +66,7 @@ public struct FicheSyncServer: Sendable {
         } else {
             webhooks = nil
         }
+        accountRules = MergeAccounts.rules(effective)
         token = settings.value("FICHESYNC_FORM_SECRET").map(FormToken.init(secret:)) ?? .random()
         limiter = RateLimiter(options.submissions)
         pages = try await Pages.load()
