@@ -7,6 +7,7 @@ import Hummingbird
 import Logging
 import PRBot
 import Providers
+import Scheduler
 
 /// `fichesync serve`: the onboarding form and its API, the status, PR and member pages, the
 /// GitHub webhook and the metrics, over one database and one bot connection. This type holds
@@ -35,6 +36,9 @@ public struct FicheSyncServer: Sendable {
     let pages: Pages
     /// The planner's rules (domain, teams, protected accounts, lifecycle) the member page explains with.
     let accountRules: AccountSettings
+    /// `nil`: `FICHESYNC_ADMIN_TOKEN` unset, the admin routes say admin is off.
+    let adminToken: AdminToken?
+    let admin: AdminActions
     let token: FormToken
     let limiter: RateLimiter
     let logger: Logger
@@ -67,6 +71,8 @@ public struct FicheSyncServer: Sendable {
             webhooks = nil
         }
         accountRules = MergeAccounts.rules(effective)
+        adminToken = AdminToken(settings.value("FICHESYNC_ADMIN_TOKEN"))
+        admin = AdminActions(database: database, jobs: parts.jobs, clock: SystemSchedulerClock(), logger: logger)
         token = settings.value("FICHESYNC_FORM_SECRET").map(FormToken.init(secret:)) ?? .random()
         limiter = RateLimiter(options.submissions)
         pages = try await Pages.load()
@@ -86,6 +92,7 @@ public struct FicheSyncServer: Sendable {
         addMemberRoutes(to: router)
         addExtensionRoutes(to: router)
         addConfirmationRoutes(to: router)
+        addAdminRoutes(to: router)
         return router
     }
 
