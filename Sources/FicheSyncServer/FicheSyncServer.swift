@@ -72,7 +72,7 @@ public struct FicheSyncServer: Sendable {
         }
         accountRules = MergeAccounts.rules(effective)
         adminToken = AdminToken(settings.value("FICHESYNC_ADMIN_TOKEN"))
-        admin = AdminActions(database: database, jobs: parts.jobs, clock: SystemSchedulerClock(), logger: logger)
+        admin = AdminActions(database: database, jobs: parts.jobs, clock: SystemSchedulerClock(), metrics: metrics, logger: logger)
         token = settings.value("FICHESYNC_FORM_SECRET").map(FormToken.init(secret:)) ?? .random()
         limiter = RateLimiter(options.submissions)
         pages = try await Pages.load()

@@ -68,6 +68,33 @@ import Testing
                 try await connection.query("SELECT pg_advisory_unlock(\(JobLock.key("test-job")))", logger: TestDatabase.logger)
             }
             #expect(try await harness.count("admin_test_runs") == 1, "not run while locked")
+            try await Self.statusAndMetricsShowTheRun(client)
+        }
+    }
+
+    /// `/status` lists the job with its last run; `/metrics` counts it and gives its duration.
+    static func statusAndMetricsShowTheRun(_ client: any TestClientProtocol) async throws {
+        var accept = HTTPFields()
+        accept[.accept] = "application/json"
+        try await client.execute(uri: "/status", method: .get, headers: accept) { response in
+            let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+            let job = try #require((json?["jobs"] as? [[String: Any]])?.first)
+            #expect(job["name"] as? String == "test-job")
+            #expect(job["schedule"] as? String == "off")
+            #expect(job["nextRun"] == nil)
+            let last = try #require(job["lastRun"] as? [String: Any])
+            #expect(last["result"] as? String == "ok")
+            #expect(last["manual"] as? Bool == true)
+        }
+        try await client.execute(uri: "/status", method: .get) { response in
+            let html = String(buffer: response.body)
+            #expect(html.contains("<code>test-job</code> — counts its runs"), "\(html)")
+            #expect(html.contains("(à la main)"))
+        }
+        try await client.execute(uri: "/metrics", method: .get) { response in
+            let samples = try PrometheusText.parse(String(buffer: response.body))
+            #expect(samples.contains { $0.name == "fichesync_job_runs_total" && $0.labels == ["job": "test-job", "result": "ok"] && $0.value == 1 })
+            #expect(samples.contains { $0.name == "fichesync_job_last_run_duration_seconds" && $0.labels == ["job": "test-job"] && $0.value >= 0 })
         }
     }
 

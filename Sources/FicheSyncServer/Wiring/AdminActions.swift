@@ -12,6 +12,7 @@ struct AdminActions: Sendable {
     let database: Database
     let jobs: [JobDefinition]
     let clock: any SchedulerClock
+    let metrics: ServerMetrics
     let logger: Logger
 
     /// What a manual run gave, as the route answers it.
@@ -33,7 +34,7 @@ struct AdminActions: Sendable {
             throw Refusal(code: .unknownJob, message: "aucune tâche ne s'appelle \(name)")
         }
         do {
-            let (ok, run) = try await JobRunner(database: database, logger: logger).runNow(job, clock: clock)
+            let (ok, run) = try await JobRunner(database: database, logger: logger, observer: metrics.jobRunObserver).runNow(job, clock: clock)
             logger.notice("admin: job run by hand", metadata: ["job": "\(name)", "ok": "\(ok)"])
             return RunAnswer(job: name, ok: ok, run: run)
         } catch let error as JobError where error.code == .running {
