@@ -85,6 +85,15 @@ import FicheSync
         #expect(try standing(.github, on: 10, member: extended).reason.hasPrefix("membre de l'organisation"))
     }
 
+    @Test func aMissionToComeIsSaidToCome() throws {
+        let recruit = MemberRecord(id: "lea.martin", fullname: "Léa Martin", githubLogin: "lea-martin",
+                                   missions: [.init(start: FicheDate(year: 2026, month: 4, day: 6)!, end: FicheDate(year: 2030, month: 6, day: 30)!)])
+        let before = AccountStanding.explain(recruit, settings: Self.settings, today: Self.end)
+        #expect(before.first?.reason == "adresse active : mission à venir, jusqu'au 30/06/2030")
+        let started = AccountStanding.explain(recruit, settings: Self.settings, today: FicheDate(year: 2026, month: 4, day: 6)!)
+        #expect(started.first?.reason == "adresse active : mission en cours jusqu'au 30/06/2030")
+    }
+
     @Test func withoutMissionOrLoginNothingIsPromised() throws {
         let none = MemberRecord(id: "jeanne.dupont", fullname: "Jeanne Dupont", missions: [])
         for standing in AccountStanding.explain(none, settings: Self.settings, today: Self.end) {

@@ -43,9 +43,13 @@ public struct AccountStanding: Sendable, Hashable {
             return Provider.allCases.map { AccountStanding(provider: $0, reason: "pas de compte : ta fiche n'a aucune mission") }
         }
         let protected = settings.protectedAccounts.contains(member.id)
-        var standings = [email(member, phase: phase, end: end, lifecycle: lifecycle),
-                         mattermost(phase: phase, end: end, settings: settings),
-                         github(member, phase: phase, end: end, lifecycle: lifecycle)]
+        // A recruit whose mission has not started is active for the planner (accounts are
+        // made before the first day): the page says the mission is to come, not under way.
+        let ongoing = member.missions.contains { $0.start <= today }
+            ? "mission en cours jusqu'au \(end.frenchText)" : "mission à venir, jusqu'au \(end.frenchText)"
+        var standings = [email(member, phase: phase, end: end, ongoing: ongoing, lifecycle: lifecycle),
+                         mattermost(phase: phase, end: end, ongoing: ongoing, settings: settings),
+                         github(member, phase: phase, end: end, ongoing: ongoing, lifecycle: lifecycle)]
         if protected {
             // The planner removes nothing of a protected member: announcing a removal would be false.
             for index in standings.indices where phase != .active {
@@ -56,7 +60,7 @@ public struct AccountStanding: Sendable, Hashable {
         return standings
     }
 
-    private static func email(_ member: MemberRecord, phase: Lifecycle.Phase, end: FicheDate, lifecycle: Lifecycle) -> AccountStanding {
+    private static func email(_ member: MemberRecord, phase: Lifecycle.Phase, end: FicheDate, ongoing: String, lifecycle: Lifecycle) -> AccountStanding {
         let suspension = end.adding(days: lifecycle.emailSuspensionAfter)
         let deletion = end.adding(days: lifecycle.emailDeletionAfter)
         let ended = "mission terminée le \(end.frenchText)"
@@ -64,7 +68,7 @@ public struct AccountStanding: Sendable, Hashable {
             // Attributaires get a redirection, no mailbox; it goes with the D+30 deletion.
             switch phase {
             case .active:
-                return AccountStanding(provider: .email, reason: "redirection de ton adresse : mission en cours jusqu'au \(end.frenchText)",
+                return AccountStanding(provider: .email, reason: "redirection de ton adresse : \(ongoing)",
                                        next: Next(what: "suppression de la redirection si la mission n'est pas prolongée", on: deletion))
             case .departed(let days) where days < lifecycle.emailDeletionAfter:
                 return AccountStanding(provider: .email,
@@ -77,7 +81,7 @@ public struct AccountStanding: Sendable, Hashable {
         }
         switch phase {
         case .active:
-            return AccountStanding(provider: .email, reason: "adresse active : mission en cours jusqu'au \(end.frenchText)",
+            return AccountStanding(provider: .email, reason: "adresse active : \(ongoing)",
                                    next: Next(what: "suspension si la mission n'est pas prolongée", on: suspension))
         case .departed(let days) where days < lifecycle.emailSuspensionAfter:
             return AccountStanding(provider: .email,
@@ -93,7 +97,7 @@ public struct AccountStanding: Sendable, Hashable {
         }
     }
 
-    private static func mattermost(phase: Lifecycle.Phase, end: FicheDate, settings: AccountSettings) -> AccountStanding {
+    private static func mattermost(phase: Lifecycle.Phase, end: FicheDate, ongoing: String, settings: AccountSettings) -> AccountStanding {
         let lifecycle = settings.lifecycle
         let alumni = end.adding(days: lifecycle.mattermostAlumniAfter)
         let ended = "mission terminée le \(end.frenchText)"
@@ -101,7 +105,7 @@ public struct AccountStanding: Sendable, Hashable {
         switch phase {
         case .active:
             return AccountStanding(provider: .mattermost,
-                                   reason: "Mattermost, équipe \(community) : mission en cours jusqu'au \(end.frenchText)",
+                                   reason: "Mattermost, équipe \(community) : \(ongoing)",
                                    next: Next(what: "passage dans l'équipe \(alumniTeam) si la mission n'est pas prolongée", on: alumni))
         case .departed(let days) where days < lifecycle.mattermostAlumniAfter:
             return AccountStanding(provider: .mattermost,
@@ -113,7 +117,7 @@ public struct AccountStanding: Sendable, Hashable {
         }
     }
 
-    private static func github(_ member: MemberRecord, phase: Lifecycle.Phase, end: FicheDate, lifecycle: Lifecycle) -> AccountStanding {
+    private static func github(_ member: MemberRecord, phase: Lifecycle.Phase, end: FicheDate, ongoing: String, lifecycle: Lifecycle) -> AccountStanding {
         guard member.githubLogin != nil else {
             return AccountStanding(provider: .github, reason: "pas de compte GitHub : ta fiche n'en donne pas")
         }
@@ -121,7 +125,7 @@ public struct AccountStanding: Sendable, Hashable {
         let ended = "mission terminée le \(end.frenchText)"
         switch phase {
         case .active:
-            return AccountStanding(provider: .github, reason: "membre de l'organisation GitHub : mission en cours jusqu'au \(end.frenchText)",
+            return AccountStanding(provider: .github, reason: "membre de l'organisation GitHub : \(ongoing)",
                                    next: Next(what: "retrait de l'organisation si la mission n'est pas prolongée", on: removal))
         case .departed(let days) where days < lifecycle.githubRemovalAfter:
             return AccountStanding(provider: .github,
