@@ -285,7 +285,7 @@ let package = Package(
             dependencies: [
                 // The executable too: the zero-config test runs `fichesync serve` as a child.
                 "FicheSyncCLI",
-                "FicheSyncServer", "PRBot", "FicheSync", "Providers", "Sandbox", "TestKit",
+                "FicheSyncServer", "PRBot", "FicheSync", "Accounts", "Scheduler", "Providers", "Sandbox", "TestKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

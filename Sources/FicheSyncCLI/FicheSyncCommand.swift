@@ -20,9 +20,17 @@ struct FicheSyncCommand: AsyncParsableCommand {
     /// to know 0, 1 and 2, and one line `fichesync: error: …` saying what is wrong and where
     /// to look, as every other error it reports.
     static func main() async {
+        // A terminal gets readable lines; anything else (systemd's journal, a pipe) JSON lines.
+        let json = isatty(2) == 0
         LoggingSystem.bootstrap { label in
+            let level = Logger.Level(rawValue: Environment.settings.logLevel) ?? .notice
+            if json {
+                var handler = JSONLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: Environment.settings.logLevel) ?? .notice
+            handler.logLevel = level
             return handler
         }
         do {

@@ -13,12 +13,12 @@ struct ServeCommand: AsyncParsableCommand {
         Routes: GET / (the onboarding form, in French), POST /api/submissions (the JSON of \
         `fichesync onboard`), GET /status, GET /prs, GET /members/<id>, GET /healthz, GET /metrics \
         (Prometheus), POST /webhooks/github (needs GITHUB_WEBHOOK_SECRET), GET /confirm/<token> (the \
-        referent's link). The scheduled jobs (`fichesync jobs list`) run beside it, each tick on one \
+        referent's link), POST /admin/jobs/<name>/run and POST /admin/operations/<id>/retry (operators:         Authorization: Bearer $FICHESYNC_ADMIN_TOKEN; unset, admin is off). The scheduled jobs (`fichesync jobs list`) run beside it, each tick on one \
         instance only. With no DATABASE_URL it \
         runs on the embedded Postgres; with no GITHUB_TOKEN on an in-process sandbox (GitHub with its \
         repositories, OVH, Mattermost, an SMTP receiver), synced at start, and says so on every page. \
         FICHESYNC_FORM_SECRET signs the form's anti-forgery tokens (unset: a random key per process). \
-        SIGTERM or Ctrl-C finishes the requests under way, then stops.
+        Logs are JSON lines when stderr is not a terminal. SIGTERM or Ctrl-C finishes the requests under way, then stops.
         """
     )
 

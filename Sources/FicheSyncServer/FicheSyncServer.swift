@@ -1,3 +1,4 @@
+import Accounts
 import AsyncHTTPClient
 import FicheSync
 import Foundation
@@ -6,6 +7,7 @@ import Hummingbird
 import Logging
 import PRBot
 import Providers
+import Scheduler
 
 /// `fichesync serve`: the onboarding form and its API, the status, PR and member pages, the
 /// GitHub webhook and the metrics, over one database and one bot connection. This type holds
@@ -32,6 +34,11 @@ public struct FicheSyncServer: Sendable {
     let changes: MemberChangeFlow
     let webhooks: WebhookHandler?
     let pages: Pages
+    /// The planner's rules (domain, teams, protected accounts, lifecycle) the member page explains with.
+    let accountRules: AccountSettings
+    /// `nil`: `FICHESYNC_ADMIN_TOKEN` unset, the admin routes say admin is off.
+    let adminToken: AdminToken?
+    let admin: AdminActions
     let token: FormToken
     let limiter: RateLimiter
     let logger: Logger
@@ -63,6 +70,9 @@ public struct FicheSyncServer: Sendable {
         } else {
             webhooks = nil
         }
+        accountRules = MergeAccounts.rules(effective)
+        adminToken = AdminToken(settings.value("FICHESYNC_ADMIN_TOKEN"))
+        admin = AdminActions(database: database, jobs: parts.jobs, clock: SystemSchedulerClock(), metrics: metrics, logger: logger)
         token = settings.value("FICHESYNC_FORM_SECRET").map(FormToken.init(secret:)) ?? .random()
         limiter = RateLimiter(options.submissions)
         pages = try await Pages.load()
@@ -82,6 +92,7 @@ public struct FicheSyncServer: Sendable {
         addMemberRoutes(to: router)
         addExtensionRoutes(to: router)
         addConfirmationRoutes(to: router)
+        addAdminRoutes(to: router)
         return router
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Prometheus
+import Scheduler
 
 /// The service's Prometheus registry: HTTP requests by route and status (counted by
 /// ``RequestMetricsMiddleware``), and gauges refreshed at each scrape from what is cheap to
@@ -24,6 +25,35 @@ public struct ServerMetrics: Sendable {
     }
     static var outboxPending: MetricNameDescriptor {
         MetricNameDescriptor(namespace: "fichesync", metricName: "outbox_pending", unitName: "", helpText: "Messages in the outbox not sent yet")
+    }
+
+    static var jobRuns: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "fichesync", metricName: "job_runs", unitName: "total",
+                             helpText: "Scheduled job runs made by this instance, by job and result")
+    }
+    static var jobLastDuration: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "fichesync", metricName: "job_last_run_duration", unitName: "seconds",
+                             helpText: "Duration of each job's last ended run, whichever instance ran it")
+    }
+
+    /// One job run made by this instance (the JobRunner's observer).
+    public func jobRun(job: String, result: String, seconds: Double) {
+        registry.makeCounter(descriptor: Self.jobRuns, labels: [("job", job), ("result", result)]).increment()
+        registry.makeGauge(descriptor: Self.jobLastDuration, labels: [("job", job)]).set(seconds)
+    }
+
+    /// What the JobRunner calls after each run it made.
+    public var jobRunObserver: @Sendable (String, JobRunStore.Run.State, Double) -> Void {
+        { job, state, seconds in jobRun(job: job, result: state.rawValue, seconds: seconds) }
+    }
+
+    /// The last ended run of each job as `job_runs` holds it: the duration shows on every
+    /// instance, not only the one that ran it.
+    func observe(lastRuns: [JobsStatus.Job]) {
+        for job in lastRuns {
+            guard let seconds = job.lastRun?.seconds else { continue }
+            registry.makeGauge(descriptor: Self.jobLastDuration, labels: [("job", job.name)]).set(seconds)
+        }
     }
 
     /// One request answered.

@@ -27,17 +27,22 @@ public struct JobRunner: Sendable {
     let database: Database
     public let instance: String
     let logger: Logger
+    /// Told of each run this runner made (job, `ok` or `failed`, seconds): how `serve`
+    /// counts `fichesync_job_runs_total` without the Scheduler knowing of Prometheus.
+    public var observer: (@Sendable (_ job: String, _ state: JobRunStore.Run.State, _ seconds: Double) -> Void)?
 
-    public init(database: Database, instance: String = JobInstance.current, logger: Logger) {
+    public init(database: Database, instance: String = JobInstance.current, logger: Logger,
+                observer: (@Sendable (_ job: String, _ state: JobRunStore.Run.State, _ seconds: Double) -> Void)? = nil) {
         self.database = database
         self.instance = instance
         self.logger = logger
+        self.observer = observer
     }
 
     /// Runs `job` for the tick `scheduledFor`, if nobody has; the action's error is recorded
     /// (and returned as `.ran(ok: false)`), a database failure is thrown.
     public func run(_ job: JobDefinition, scheduledFor: Date, manual: Bool = false, clock: any SchedulerClock) async throws -> Outcome {
-        let logger = self.logger, instance = self.instance
+        let logger = self.logger, instance = self.instance, observer = self.observer
         let key = JobLock.key(job.name)
         return try await database.withConnection { connection in
             var locked = false
@@ -67,6 +72,11 @@ public struct JobRunner: Sendable {
                 let ended = clock.now()
                 try await JobRunStore.finish(id, endedAt: ended, result: result, on: connection, logger: logger)
                 try await Self.unlock(key, connection, logger)
+                if case .success = result {
+                    observer?(job.name, .ok, ended.timeIntervalSince(started))
+                } else {
+                    observer?(job.name, .failed, ended.timeIntervalSince(started))
+                }
                 var metadata: Logger.Metadata = [
                     "job": "\(job.name)", "scheduled_for": "\(ParisTime.format(scheduledFor))", "instance": "\(instance)",
                     "manual": "\(manual)", "seconds": "\(String(format: "%.3f", ended.timeIntervalSince(started)))",

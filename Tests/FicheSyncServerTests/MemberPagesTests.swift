@@ -56,6 +56,25 @@ import Testing
         }
     }
 
+    /// The page gives each account's reason from the fiche and today: an ongoing mission,
+    /// and one that ended years ago (every step of the lifecycle is past).
+    @Test func theMemberPageGivesEachAccountsReason() async throws {
+        try await ServerHarness.with { _, client in
+            try await client.execute(uri: "/members/ulysse.bernier", method: .get) { response in
+                let html = String(buffer: response.body)
+                // The templates escape every value: `'` is `&#39;`.
+                #expect(html.contains("Email — adresse active : mission en cours jusqu&#39;au 01/01/2040"), "\(html)")
+                #expect(html.contains("Prochaine étape : suspension si la mission n&#39;est pas prolongée le 06/01/2040"))
+            }
+            try await client.execute(uri: "/members/herve.perrot", method: .get) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("Email — adresse supprimée 30 jours après la fin de mission (mission terminée le 25/06/2021)"), "\(html)")
+                #expect(html.contains("GitHub — retiré de l&#39;organisation GitHub"))
+                #expect(html.contains("Mattermost — Mattermost, équipe alumni"))
+            }
+        }
+    }
+
     @Test func memberIdsAreValidatedBeforeAnyQuery() async throws {
         try await ServerHarness.with { _, client in
             for bad in ["Robert'%3B%20DROP%20TABLE%20authors", "%3Cscript%3E", "sans-point", "UPPER.case"] {

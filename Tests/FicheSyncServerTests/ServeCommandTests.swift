@@ -16,12 +16,15 @@ import Testing
         return environment
     }
 
-    /// The port the server logged once listening.
+    /// The port the server logged once listening. Its stderr is a pipe, not a terminal, so
+    /// the log is JSON lines: this reads them as a collector would.
     static func port(of child: ChildProcess) async throws -> Int {
         let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
-            if let match = child.stderr.firstMatch(of: #/port=(\d+)[^\n]*fichesync serve listening/#),
-               let port = Int(match.output.1) {
+            for line in child.stderr.split(separator: "\n") {
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                      object["message"] as? String == "fichesync serve listening",
+                      let port = ((object["metadata"] as? [String: Any])?["port"] as? String).flatMap(Int.init) else { continue }
                 return port
             }
             if child.status != nil { break }
@@ -36,7 +39,7 @@ import Testing
         let child = try ChildProcess(["serve", "--port", "0"], home: home, environment: Self.environment)
         let port = try await Self.port(of: child)
         #expect(child.stderr.contains("sandbox: no GITHUB_TOKEN"), "the log says the sandbox is in use")
-        #expect(child.stderr.contains("mode=sandbox"))
+        #expect(child.stderr.contains("\"mode\":\"sandbox\""))
 
         let base = "http://127.0.0.1:\(port)"
         let health = try await HTTPClient.shared.execute(HTTPClientRequest(url: "\(base)/healthz"), timeout: .seconds(30))

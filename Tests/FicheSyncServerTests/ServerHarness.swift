@@ -38,7 +38,9 @@ struct ServerHarness {
         ("description", "Je code."),
     ]
 
-    static func with(submissions: RateLimiter.Policy = .submissions, synced: Bool = true, parts: ServiceParts.Builder? = nil,
+    /// - Parameter environment: settings added to the sandbox's (`FICHESYNC_ADMIN_TOKEN`…).
+    static func with(submissions: RateLimiter.Policy = .submissions, synced: Bool = true, environment: [String: String] = [:],
+                     parts: ServiceParts.Builder? = nil,
                      _ body: @Sendable (ServerHarness, any TestClientProtocol) async throws -> Void) async throws {
         let folder = try TemporaryDirectory()
         let sandbox = try await FakeSandbox.start(repositories: folder.sub("github"), seed: Package.fixtures)
@@ -47,7 +49,8 @@ struct ServerHarness {
                 let database = databases[0]
                 let exports = Dictionary(uniqueKeysWithValues: sandbox.exports.map { ($0.name, $0.value) })
                 let settings = FicheSyncSettings(environment: exports.merging(["FICHESYNC_HOME": folder.sub("home"),
-                                                                               "GITHUB_WEBHOOK_SECRET": webhookSecret]) { $1 })
+                                                                               "GITHUB_WEBHOOK_SECRET": webhookSecret]) { $1 }
+                                                         .merging(environment) { $1 })
                 let bot = try #require(try BotConnection.configured(settings, http: HTTPClient.shared, logger: TestDatabase.logger))
                 if synced {
                     let sync = MergeFollowUp.catalogSync(source: settings.fichesRepository, database: database,

@@ -21,15 +21,19 @@ struct MemberOverview: Sendable {
     var link: String?
     var competences: [String]
     var accounts: AccountState?
+    /// Why each account stands where it does today, and what comes next: from the same
+    /// record and rules the reconcile planner uses.
+    var standings: [AccountStanding]
     var operations: [Operation]
     var pullRequests: [PendingPullRequests.Item]
 
     static let operationsShown = 10
 
     /// `nil` when no synced fiche has this id.
-    static func read(_ id: String, from database: Database, today: FicheDate, now: Date = Date()) async throws -> MemberOverview? {
+    static func read(_ id: String, from database: Database, rules: AccountSettings, today: FicheDate,
+                     now: Date = Date()) async throws -> MemberOverview? {
         let logger = database.logger
-        let found: (MemberDirectory.Detail, String?, [String], AccountState?, [Operation])? = try await database.withConnection { connection in
+        let found: (MemberDirectory.Detail, String?, [String], AccountState?, [Operation], [AccountStanding])? = try await database.withConnection { connection in
             guard let detail = try await MemberDirectory(connection: connection, logger: logger).member(id, today: today) else { return nil }
             var link: String?, competences: [String] = []
             let extra = try await connection.query("SELECT link, competences FROM authors WHERE id = \(id)", logger: logger)
@@ -46,11 +50,13 @@ struct MemberOverview: Sendable {
             for try await (provider, action, target, status, at) in rows.decode((String, String, String, String, String).self) {
                 operations.append(Operation(provider: provider, action: action, target: target, status: status, at: at))
             }
-            return (detail, link, competences, accounts, operations)
+            let record = try await MemberRecord.load(member: id, from: connection, logger: logger).first
+            let standings = record.map { AccountStanding.explain($0, settings: rules, today: today) } ?? []
+            return (detail, link, competences, accounts, operations, standings)
         }
-        guard let (detail, link, competences, accounts, operations) = found else { return nil }
+        guard let (detail, link, competences, accounts, operations, standings) = found else { return nil }
         let pulls = try await PendingPullRequests.read(from: database, member: id, now: now)
-        return MemberOverview(detail: detail, link: link, competences: competences, accounts: accounts, operations: operations,
+        return MemberOverview(detail: detail, link: link, competences: competences, accounts: accounts, standings: standings, operations: operations,
                               pullRequests: pulls)
     }
 }

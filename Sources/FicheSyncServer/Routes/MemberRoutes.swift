@@ -1,3 +1,4 @@
+import Accounts
 import FicheSync
 import Foundation
 import HTTPTypes
@@ -8,13 +9,13 @@ extension FicheSyncServer {
     /// journal's last operations and their open PRs. An id that is not `prenom.nom` is refused
     /// (400) before it reaches SQL or a page; an unknown one is 404.
     func addMemberRoutes(to router: Router<ServerContext>) {
-        let database = self.database, pages = self.pages, sandbox = bot.isSandbox
+        let database = self.database, pages = self.pages, sandbox = bot.isSandbox, rules = accountRules
         router.get("/members/{id}") { _, context -> Response in
             guard let id = context.parameters.get("id"), Validator.isValidAuthorID(id) else {
                 return pages.page("message", title: "Identifiant invalide", sandbox: sandbox, status: .badRequest,
                                   ["heading": "Identifiant invalide", "message": "Un identifiant de membre s'écrit prenom.nom, en minuscules."])
             }
-            guard let member = try await MemberOverview.read(id, from: database, today: .today()) else {
+            guard let member = try await MemberOverview.read(id, from: database, rules: rules, today: .today()) else {
                 return pages.page("message", title: "Membre inconnu", sandbox: sandbox, status: .notFound,
                                   ["heading": "Membre inconnu", "message": "Aucune fiche synchronisée n'a l'identifiant \(id)."])
             }
@@ -31,6 +32,12 @@ extension FicheSyncServer {
                 "operations": member.operations.map { ["provider": $0.provider, "action": $0.action, "target": $0.target,
                                                        "status": $0.status, "at": $0.at] },
                 "hasOperations": !member.operations.isEmpty,
+                "standings": member.standings.map { standing -> [String: Any] in
+                    var values: [String: Any] = ["provider": Self.providerName(standing.provider), "reason": standing.reason]
+                    if let next = standing.next { values["next"] = next.text }
+                    return values
+                },
+                "hasStandings": !member.standings.isEmpty,
                 "pulls": member.pullRequests.map(Self.values), "hasPulls": !member.pullRequests.isEmpty,
             ]
             // Absent rather than empty: an empty string would still open its template section.
@@ -44,6 +51,14 @@ extension FicheSyncServer {
                 values["accounts"] = shown
             }
             return pages.page("member", title: summary.fullname, sandbox: sandbox, values)
+        }
+    }
+
+    static func providerName(_ provider: AccountStanding.Provider) -> String {
+        switch provider {
+        case .email: "Email"
+        case .mattermost: "Mattermost"
+        case .github: "GitHub"
         }
     }
 }

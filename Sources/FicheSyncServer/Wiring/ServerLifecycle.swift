@@ -36,7 +36,7 @@ extension FicheSyncServer {
                 let built = try await parts?(database, bot) ?? ServiceParts()
                 let server = try await FicheSyncServer(database: database, bot: bot, settings: settings, options: options,
                                                        metrics: metrics, parts: built, logger: logger)
-                let scheduler = JobScheduler(jobs: built.jobs, runner: JobRunner(database: database, logger: logger), logger: logger)
+                let scheduler = JobScheduler(jobs: built.jobs, runner: JobRunner(database: database, logger: logger, observer: metrics.jobRunObserver), logger: logger)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { await scheduler.run() }
                     try await server.application().runService()
