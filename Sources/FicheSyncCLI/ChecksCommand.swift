@@ -3,6 +3,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import CryptoExtras
 import FicheSync
+import FicheSyncServer
 import Foundation
 import PRBot
 import PostgresNIO
@@ -116,8 +117,7 @@ struct ChecksCommand: AsyncParsableCommand {
         }
         let logger = Environment.logger
         let known = try await MemberRecord.load(from: connection, logger: logger)
-        let settings = AccountSettings(domain: providerConfiguration.domain, githubTeam: providerConfiguration.githubTeam,
-                                       protectedAccounts: Environment.settings.protectedAccounts, mailingLists: false)
+        let settings = AccountRules.make(Environment.settings, configuration: providerConfiguration)
         return { head, members in
             var providers = ReconcileProviders(providerConfiguration)
             if providers.isSandbox { try await providers.startSandbox(connection: connection, recording: false, logger: logger) }

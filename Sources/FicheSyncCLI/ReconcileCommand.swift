@@ -2,6 +2,7 @@ import Accounts
 import ArgumentParser
 import AsyncHTTPClient
 import FicheSync
+import FicheSyncServer
 import Foundation
 import PostgresNIO
 import Providers
@@ -75,7 +76,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             fail("--only \(only.rawValue), but \(only.rawValue) is not configured (set \(ProviderConfiguration.requirement(of: only)))")
         }
         var providers = ReconcileProviders(configuration)
-        let settings = accountSettings(configuration, maxDeletions: maxDeletions, mailingLists: lists)
+        let settings = AccountRules.make(Environment.settings, configuration: configuration, maxDeletions: maxDeletions, mailingLists: lists)
         let progress = ApplyProgress()
         let outcome: Reconciler.Outcome
         do {
@@ -210,65 +211,5 @@ struct ReconcileCommand: AsyncParsableCommand {
             }
         }
         return lines.joined(separator: "\n")
-    }
-}
-
-/// The account rules of a run, from the configuration and the settings every run shares.
-func accountSettings(_ configuration: ProviderConfiguration, maxDeletions: Int? = nil, mailingLists: Bool = false) -> AccountSettings {
-    var settings = AccountSettings(domain: configuration.domain, githubTeam: configuration.githubTeam,
-                                   maxDeletions: maxDeletions, mailingLists: mailingLists)
-    settings.protectedAccounts = Environment.settings.protectedAccounts
-    return settings
-}
-
-/// The providers a run talks to: those the environment configures, or the sandbox's fakes when
-/// it configures none.
-struct ReconcileProviders {
-    var configuration: ProviderConfiguration
-    var reconciler: Reconciler
-    var isSandbox: Bool { configuration.isEmpty || sandbox != nil }
-    private var sandbox: FakeSandbox?
-    private var store: SandboxStore?
-
-    init(_ configuration: ProviderConfiguration) {
-        self.configuration = configuration
-        reconciler = configuration.reconciler(http: HTTPClient.shared)
-    }
-
-    /// Starts the fakes on loopback, as `fichesync sandbox` serves them, with the state the
-    /// last sandbox run left, and talks to them through the same configuration as real
-    /// providers: their `export` lines. Unless `recording` is off (a dry run changes nothing),
-    /// every change of the fakes is saved before they answer, so a killed run leaves the
-    /// sandbox as the fakes had answered it.
-    mutating func startSandbox(connection: PostgresConnection, recording: Bool, logger: Logger) async throws {
-        let store = SandboxStore(connection: connection, logger: logger)
-        // Two runs recording at once would fold each other's changes away; the second could
-        // not take the run lock anyway.
-        if recording, !(try await store.lock()) { throw AccountApplier.RunInProgress() }
-        let sandbox = try await FakeSandbox.start(domain: configuration.domain)
-        do {
-            for warning in try await store.restore(sandbox) {
-                FileHandle.standardError.write(Data("fichesync: sandbox: \(warning)\n".utf8))
-            }
-            configuration = try ProviderConfiguration(environment: Dictionary(uniqueKeysWithValues: sandbox.exports.map { ($0.name, $0.value) }))
-        } catch {
-            try? await sandbox.stop()
-            if recording { try? await store.unlock() }
-            throw error
-        }
-        if recording { store.record(sandbox) }
-        reconciler = configuration.reconciler(http: HTTPClient.shared)
-        self.sandbox = sandbox
-        self.store = recording ? store : nil
-    }
-
-    /// Stops the fakes; after a recording run, folds the changes into the saved state.
-    func stopSandbox() async throws {
-        guard let sandbox else { return }
-        try await sandbox.stop()
-        guard let store else { return }
-        for (_, fake) in sandbox.fakes { try await fake.stopRecording() }
-        try await store.fold(sandbox)
-        try await store.unlock()
     }
 }

@@ -55,7 +55,7 @@ enum ScheduledJobs {
     static func reconcile(_ database: Database, _ settings: FicheSyncSettings, mailingLists: Bool, _ context: JobContext) async throws -> String {
         let configuration = try ProviderConfiguration(environment: settings.environment)
         var providers = ReconcileProviders(configuration)
-        let accounts = accountSettings(configuration, mailingLists: mailingLists)
+        let accounts = AccountRules.make(settings, configuration: configuration, mailingLists: mailingLists)
         let today = FicheDate.today(at: context.now)
         let logger = context.logger
         let outcome = try await database.withConnection { connection in

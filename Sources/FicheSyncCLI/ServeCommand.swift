@@ -28,6 +28,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "TCP port (0: a free one).")
     var port = 8080
 
+    @Option(help: "Without GITHUB_TOKEN: the folder whose fiches seed the sandbox's repository the first time (default: fixtures/beta.gouv.fr).")
+    var seed: String?
+
     /// NIO takes the port as 16 bits: 70000 would silently listen on 4464.
     func validate() throws {
         guard (0...65535).contains(port) else {
@@ -40,7 +43,10 @@ struct ServeCommand: AsyncParsableCommand {
         let metrics = ServerMetrics()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
         do {
-            try await FicheSyncServer.serve(options: .init(host: host, port: port), settings: Environment.settings, metrics: metrics,
+            if seed != nil && (Environment.settings.isSet("GITHUB_TOKEN") || Environment.settings.isSet("GITHUB_ORG_ADMIN_TOKEN")) {
+                fail("--seed seeds the sandbox, and GITHUB_TOKEN is set: the pull requests go to \(Environment.settings.githubRepository), not to a sandbox")
+            }
+            try await FicheSyncServer.serve(options: .init(host: host, port: port, sandboxSeed: seed), settings: Environment.settings, metrics: metrics,
                                             parts: Self.parts, logger: Environment.logger)
         } catch {
             fail("serve on \(host):\(port) stopped: \(describe(error))")

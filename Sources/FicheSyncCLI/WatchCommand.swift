@@ -2,6 +2,7 @@ import Accounts
 import ArgumentParser
 import AsyncHTTPClient
 import FicheSync
+import FicheSyncServer
 import Foundation
 import PRBot
 import Providers
@@ -51,7 +52,7 @@ struct WatchCommand: AsyncParsableCommand {
 func reconcile(_ members: [String], database: Database) async throws {
     let configuration = try ProviderConfiguration(environment: Environment.settings.environment)
     var providers = ReconcileProviders(configuration)
-    let settings = accountSettings(configuration)
+    let settings = AccountRules.make(Environment.settings, configuration: configuration)
     try await database.withConnection { connection in
         if providers.isSandbox { try await providers.startSandbox(connection: connection, recording: true, logger: Environment.logger) }
         do {

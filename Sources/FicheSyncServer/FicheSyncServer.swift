@@ -17,11 +17,16 @@ public struct FicheSyncServer: Sendable {
         public var host: String
         public var port: Int
         public var submissions: RateLimiter.Policy
+        /// In sandbox mode, the folder whose fiches seed the hosted upstream the first time
+        /// (`nil`: the bundled fixtures), as `fichesync sandbox --seed`.
+        public var sandboxSeed: String?
 
-        public init(host: String = "127.0.0.1", port: Int = 8080, submissions: RateLimiter.Policy = .submissions) {
+        public init(host: String = "127.0.0.1", port: Int = 8080, submissions: RateLimiter.Policy = .submissions,
+                    sandboxSeed: String? = nil) {
             self.host = host
             self.port = port
             self.submissions = submissions
+            self.sandboxSeed = sandboxSeed
         }
     }
 
@@ -41,6 +46,7 @@ public struct FicheSyncServer: Sendable {
     let admin: AdminActions
     let token: FormToken
     let limiter: RateLimiter
+    let proxies: TrustedProxies
     let logger: Logger
 
     /// - Parameter settings: the environment's (the bot's settings add the sandbox's exports).
@@ -70,11 +76,12 @@ public struct FicheSyncServer: Sendable {
         } else {
             webhooks = nil
         }
-        accountRules = MergeAccounts.rules(effective)
+        accountRules = AccountRules.make(effective)
         adminToken = AdminToken(settings.value("FICHESYNC_ADMIN_TOKEN"))
         admin = AdminActions(database: database, jobs: parts.jobs, clock: SystemSchedulerClock(), metrics: metrics, logger: logger)
         token = settings.value("FICHESYNC_FORM_SECRET").map(FormToken.init(secret:)) ?? .random()
         limiter = RateLimiter(options.submissions)
+        proxies = try settings.value("FICHESYNC_TRUSTED_PROXIES").map(TrustedProxies.init) ?? .none
         pages = try await Pages.load()
     }
 
@@ -111,6 +118,13 @@ public struct FicheSyncServer: Sendable {
                 await onServerRunning(port)
             },
             logger: logger)
+    }
+
+    /// The address the rate limit counts by: the peer, or the client behind trusted proxies.
+    func client(_ request: Request, _ context: ServerContext) -> String {
+        let peer = context.remoteAddress?.ipAddress ?? "inconnu"
+        guard !proxies.isEmpty, let field = HTTPField.Name("X-Forwarded-For") else { return peer }
+        return proxies.client(peer: peer, forwardedFor: request.headers[values: field])
     }
 
     /// `Accept` asks for JSON.

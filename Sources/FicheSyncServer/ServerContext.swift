@@ -1,8 +1,8 @@
 import Hummingbird
 import NIOCore
 
-/// Hummingbird's request context plus the client's address, which the rate limit counts by.
-/// The connection's peer is used, never `X-Forwarded-For` (a client can write that header).
+/// Hummingbird's request context plus the connection's peer, from which (and from the
+/// `X-Forwarded-For` of trusted proxies, see ``TrustedProxies``) the rate limit's client is told.
 public struct ServerContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
@@ -15,7 +15,4 @@ public struct ServerContext: RequestContext, RemoteAddressRequestContext {
     /// The largest body read: a submission's bound (descriptions are at most 10,000
     /// characters), and GitHub's webhook payloads; anything larger is refused with 413.
     public var maxUploadSize: Int { 1024 * 1024 }
-
-    /// The address the rate limit counts by.
-    var client: String { remoteAddress?.ipAddress ?? "inconnu" }
 }

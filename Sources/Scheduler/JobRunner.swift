@@ -41,7 +41,10 @@ public struct JobRunner: Sendable {
 
     /// Runs `job` for the tick `scheduledFor`, if nobody has; the action's error is recorded
     /// (and returned as `.ran(ok: false)`), a database failure is thrown.
-    public func run(_ job: JobDefinition, scheduledFor: Date, manual: Bool = false, clock: any SchedulerClock) async throws -> Outcome {
+    /// - Parameter onClaim: told the tick's `job_runs` row once it is claimed, before the
+    ///   action starts: how an operator's request answers "started" without waiting for the end.
+    public func run(_ job: JobDefinition, scheduledFor: Date, manual: Bool = false, clock: any SchedulerClock,
+                    onClaim: (@Sendable (JobRunStore.Run) -> Void)? = nil) async throws -> Outcome {
         let logger = self.logger, instance = self.instance, observer = self.observer
         let key = JobLock.key(job.name)
         return try await database.withConnection { connection in
@@ -62,6 +65,8 @@ public struct JobRunner: Sendable {
                     try await Self.unlock(key, connection, logger)
                     return .alreadyClaimed
                 }
+                onClaim?(JobRunStore.Run(job: job.name, scheduledFor: scheduledFor, manual: manual, startedAt: started, endedAt: nil,
+                                         state: .running, summary: nil, error: nil, instance: instance))
                 let context = JobContext(job: job.name, scheduledFor: scheduledFor, now: started, manual: manual, logger: logger)
                 let result: Result<String, any Error>
                 do {

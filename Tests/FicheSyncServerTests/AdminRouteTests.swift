@@ -48,7 +48,7 @@ import Testing
                 }
             }
             #expect(try await harness.count("admin_test_runs") == 0, "nothing ran without the token")
-            try await client.execute(uri: "/admin/jobs/test-job/run", method: .post, headers: Self.bearer(Self.token)) { response in
+            try await client.execute(uri: "/admin/jobs/test-job/run?wait=true", method: .post, headers: Self.bearer(Self.token)) { response in
                 #expect(response.status == .ok)
                 let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
                 #expect(json?["ok"] as? Bool == true)
@@ -69,6 +69,46 @@ import Testing
             }
             #expect(try await harness.count("admin_test_runs") == 1, "not run while locked")
             try await Self.statusAndMetricsShowTheRun(client)
+        }
+    }
+
+    /// A run started by hand answers at once with its claimed row, goes on in the background
+    /// (a second start meanwhile is refused: its lock is held), and ends recorded.
+    @Test func aJobStartedByHandAnswersOnceStartedAndRunsToItsEnd() async throws {
+        let (opened, gate) = AsyncStream.makeStream(of: Void.self)
+        let parts: ServiceParts.Builder = { _, _ in
+            ServiceParts(jobs: [JobDefinition(name: "slow-job", schedule: nil, summary: "waits for the test") { _ in
+                for await _ in opened { break }
+                return "waited"
+            }])
+        }
+        try await ServerHarness.with(environment: ["FICHESYNC_ADMIN_TOKEN": Self.token], parts: parts) { harness, client in
+            var accept = HTTPFields()
+            accept[.accept] = "application/json"
+            func lastRun() async throws -> [String: Any]? {
+                try await client.execute(uri: "/status", method: .get, headers: accept) { response in
+                    let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                    return (json?["jobs"] as? [[String: Any]])?.first?["lastRun"] as? [String: Any]
+                }
+            }
+            try await client.execute(uri: "/admin/jobs/slow-job/run", method: .post, headers: Self.bearer(Self.token)) { response in
+                #expect(response.status == .accepted, "answered while the job still waits")
+                let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                #expect(json?["ok"] == nil)
+                #expect((json?["run"] as? [String: Any])?["state"] as? String == "running")
+                #expect((json?["run"] as? [String: Any])?["manual"] as? Bool == true)
+            }
+            #expect(harness.server.admin.manualRuns.count == 1)
+            #expect(try await lastRun()?["result"] as? String == "running")
+            try await client.execute(uri: "/admin/jobs/slow-job/run", method: .post, headers: Self.bearer(Self.token)) { response in
+                #expect(response.status == .conflict, "not started twice")
+            }
+            gate.yield()
+            await harness.server.admin.manualRuns.drain()
+            #expect(harness.server.admin.manualRuns.count == 0)
+            let last = try #require(try await lastRun())
+            #expect(last["result"] as? String == "ok")
+            #expect(last["summary"] as? String == "waited")
         }
     }
 

@@ -133,6 +133,37 @@ import Testing
         }
     }
 
+    /// Behind a trusted proxy each client has its own count, told by `X-Forwarded-For`;
+    /// without the trust, the header changes nothing.
+    static func submit(_ client: any TestClientProtocol, from address: String) async throws -> HTTPResponse.Status {
+        var headers = ServerHarness.jsonHeaders
+        headers[HTTPField.Name("X-Forwarded-For")!] = "\(address), 10.9.9.9"
+        return try await client.execute(uri: "/api/submissions", method: .post, headers: headers,
+                                        body: ByteBuffer(string: "{}")) { $0.status }
+    }
+
+    @Test func behindATrustedProxyEachForwardedClientIsCountedOnItsOwn() async throws {
+        let proxies = ["FICHESYNC_TRUSTED_PROXIES": "127.0.0.1,::1,10.9.9.0/24"]
+        try await ServerHarness.with(submissions: .init(limit: 2, window: 3600), environment: proxies) { _, client in
+            let s1 = try await Self.submit(client, from: "203.0.113.5")
+            #expect(s1 == .badRequest)
+            let s2 = try await Self.submit(client, from: "203.0.113.5")
+            #expect(s2 == .badRequest)
+            let s3 = try await Self.submit(client, from: "203.0.113.5")
+            #expect(s3 == .tooManyRequests)
+            let s4 = try await Self.submit(client, from: "203.0.113.6")
+            #expect(s4 == .badRequest, "another client behind the same proxy")
+        }
+        try await ServerHarness.with(submissions: .init(limit: 2, window: 3600)) { _, client in
+            let s5 = try await Self.submit(client, from: "203.0.113.5")
+            #expect(s5 == .badRequest)
+            let s6 = try await Self.submit(client, from: "203.0.113.6")
+            #expect(s6 == .badRequest)
+            let s7 = try await Self.submit(client, from: "203.0.113.7")
+            #expect(s7 == .tooManyRequests, "an untrusted header is not believed")
+        }
+    }
+
     @Test func hostileInputIsShownAsTextNeverAsMarkup() async throws {
         try await ServerHarness.with { _, client in
             let page = try await client.execute(uri: "/", method: .get) { String(buffer: $0.body) }

@@ -60,6 +60,7 @@ public struct FicheSyncSettings: Sendable {
         Setting(variable: "FICHESYNC_AUTOMERGE", summary: "confirmed: a referent's confirmation merges the PR once its fiches pass", isSecret: false, defaultValue: nil),
         Setting(variable: "GITHUB_MERGE_TOKEN", summary: "a token that may merge on GITHUB_REPOSITORY (for FICHESYNC_AUTOMERGE)", isSecret: true, defaultValue: nil),
         Setting(variable: "FICHESYNC_ADMIN_TOKEN", summary: "`serve`: the bearer token of the operator's routes under /admin (unset: admin is off)", isSecret: true, defaultValue: nil),
+        Setting(variable: "FICHESYNC_TRUSTED_PROXIES", summary: "`serve`: proxies whose X-Forwarded-For names the client the rate limit counts (addresses or CIDR networks, comma-separated)", isSecret: false, defaultValue: nil),
         Setting(variable: "FICHESYNC_FORM_SECRET", summary: "`serve`: the key its forms' anti-forgery tokens are signed with (unset: random per process)", isSecret: true, defaultValue: nil),
     ]
 

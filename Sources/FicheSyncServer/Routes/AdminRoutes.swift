@@ -6,7 +6,8 @@ extension FicheSyncServer {
     /// `POST /admin/jobs/<name>/run` and `POST /admin/operations/<id>/retry`, for operators
     /// holding `FICHESYNC_ADMIN_TOKEN` (`Authorization: Bearer …`). Without a configured
     /// token the routes answer 404 saying admin is off; a missing or wrong token is 401
-    /// before anything is looked up. Answers are JSON.
+    /// before anything is looked up. Answers are JSON. A job run answers 202 once started
+    /// (`?wait=true`: 200 once ended, with its result).
     func addAdminRoutes(to router: Router<ServerContext>) {
         let token = adminToken, actions = admin
         @Sendable func guarded(_ request: Request, _ body: @Sendable () async throws -> Response) async throws -> Response {
@@ -31,7 +32,9 @@ extension FicheSyncServer {
         router.post("/admin/jobs/{name}/run") { request, context -> Response in
             try await guarded(request) {
                 let name = context.parameters.get("name") ?? ""
-                return Self.json(try await actions.run(job: name))
+                let wait = request.uri.queryParameters.get("wait") == "true"
+                let answer = try await actions.run(job: name, wait: wait)
+                return Self.json(answer, status: wait ? .ok : .accepted)
             }
         }
         router.post("/admin/operations/{id}/retry") { request, context -> Response in

@@ -27,7 +27,7 @@ extension FicheSyncServer {
         router.post("/confirm/{token}") { request, context -> Response in
             let token = context.parameters.get("token") ?? ""
             guard let confirmation = server.parts.confirmation else { return server.confirmationUnavailable() }
-            guard server.limiter.allow(context.client) else {
+            guard server.limiter.allow(server.client(request, context)) else {
                 return server.message("Trop de tentatives", "Réessaie dans une heure.", status: .tooManyRequests)
             }
             var request = request
@@ -46,7 +46,7 @@ extension FicheSyncServer {
                     return server.message("Confirmation enregistrée", text)
                 }
             } catch let refused as ReferentConfirmation.Refused {
-                server.logger.notice("confirmation refused", metadata: ["code": "\(refused.code.rawValue)", "client": "\(context.client)"])
+                server.logger.notice("confirmation refused", metadata: ["code": "\(refused.code.rawValue)", "client": "\(server.client(request, context))"])
                 return server.message("Confirmation refusée", refused.message.prefix(1).uppercased() + refused.message.dropFirst() + ".", status: .forbidden)
             }
         }

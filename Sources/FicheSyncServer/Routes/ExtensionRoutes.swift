@@ -19,7 +19,7 @@ extension FicheSyncServer {
         }
         router.post("/members/{id}/prolonger") { request, context -> Response in
             guard let id = context.parameters.get("id"), Validator.isValidAuthorID(id) else { return server.invalidMember() }
-            guard server.limiter.allow(context.client) else {
+            guard server.limiter.allow(server.client(request, context)) else {
                 return server.pages.page("message", title: "Trop de demandes", sandbox: server.bot.isSandbox, status: .tooManyRequests,
                                          ["heading": "Trop de demandes", "message": Self.tooMany])
             }

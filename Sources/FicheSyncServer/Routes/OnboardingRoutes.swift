@@ -18,7 +18,7 @@ extension FicheSyncServer {
             server.onboardingPage(OnboardingForm(), status: .ok)
         }
         router.post("/") { request, context -> Response in
-            guard server.limiter.allow(context.client) else {
+            guard server.limiter.allow(server.client(request, context)) else {
                 return server.onboardingPage(OnboardingForm(), general: [Self.tooMany], status: .tooManyRequests)
             }
             var request = request
@@ -26,7 +26,7 @@ extension FicheSyncServer {
             let fields = FormBody(Array(buffer: body))
             let form = OnboardingForm(fields)
             guard server.token.verifies(fields["jeton"]) else {
-                server.logger.notice("onboarding form refused: missing or expired token", metadata: ["client": "\(context.client)"])
+                server.logger.notice("onboarding form refused: missing or expired token", metadata: ["client": "\(server.client(request, context))"])
                 return server.onboardingPage(form, general: ["Ce formulaire a expiré ou ne vient pas de ce site : vérifie tes réponses et envoie-le à nouveau."],
                                              status: .forbidden)
             }
@@ -48,7 +48,7 @@ extension FicheSyncServer {
             }
         }
         router.post("/api/submissions") { request, context -> Response in
-            guard server.limiter.allow(context.client) else {
+            guard server.limiter.allow(server.client(request, context)) else {
                 return Self.json(APIProblems([SubmissionProblem("(formulaire)", Self.tooMany)]), status: .tooManyRequests)
             }
             guard (request.headers[.contentType] ?? "").lowercased().hasPrefix("application/json") else {

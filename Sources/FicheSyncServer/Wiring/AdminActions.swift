@@ -14,11 +14,13 @@ struct AdminActions: Sendable {
     let clock: any SchedulerClock
     let metrics: ServerMetrics
     let logger: Logger
+    /// The runs started here and still under way (`serve` waits for them before it stops).
+    let manualRuns = ManualJobRuns()
 
-    /// What a manual run gave, as the route answers it.
+    /// What a manual run gave, as the route answers it: `ok` once it ended, `nil` while it runs.
     struct RunAnswer: Sendable, Codable, Equatable {
         var job: String
-        var ok: Bool
+        var ok: Bool?
         var run: JobRunStore.Run?
     }
 
@@ -29,12 +31,20 @@ struct AdminActions: Sendable {
         var message: String
     }
 
-    func run(job name: String) async throws -> RunAnswer {
+    /// Runs `job` now. With `wait`, answers when it has ended; otherwise once it has started,
+    /// the run going on in the background (`/status` and `fichesync jobs list` show its end).
+    func run(job name: String, wait: Bool) async throws -> RunAnswer {
         guard let job = jobs.first(where: { $0.name == name }) else {
             throw Refusal(code: .unknownJob, message: "aucune tâche ne s'appelle \(name)")
         }
+        let runner = JobRunner(database: database, logger: logger, observer: metrics.jobRunObserver)
         do {
-            let (ok, run) = try await JobRunner(database: database, logger: logger, observer: metrics.jobRunObserver).runNow(job, clock: clock)
+            guard wait else {
+                let run = try await manualRuns.start(job, runner: runner, clock: clock, logger: logger)
+                logger.notice("admin: job started by hand", metadata: ["job": "\(name)"])
+                return RunAnswer(job: name, ok: nil, run: run)
+            }
+            let (ok, run) = try await runner.runNow(job, clock: clock)
             logger.notice("admin: job run by hand", metadata: ["job": "\(name)", "ok": "\(ok)"])
             return RunAnswer(job: name, ok: ok, run: run)
         } catch let error as JobError where error.code == .running {

@@ -11,23 +11,13 @@ import PRBot
 /// in-process sandbox's, whose exports the bot's settings carry). PRBot never depends on
 /// Accounts; this wiring joins the two, as the CLI's does.
 enum MergeAccounts {
-    /// The planner's rules as the settings give them (`SECRETARIAT_DOMAIN`, `GITHUB_TEAM`, the
-    /// protected accounts): one answer for the merge's reconcile and the member page's reasons.
-    static func rules(_ settings: FicheSyncSettings) -> AccountSettings {
-        var rules = AccountSettings(domain: settings.value("SECRETARIAT_DOMAIN") ?? "beta.gouv.fr",
-                                    githubTeam: settings.value("GITHUB_TEAM"), mailingLists: false)
-        rules.protectedAccounts = settings.protectedAccounts
-        return rules
-    }
-
     /// `nil` when the settings configure no provider at all: nothing to reconcile against (the
     /// polling pass still records the merge).
     static func followUp(_ settings: FicheSyncSettings, database: Database, logger: Logger) throws -> MergeFollowUp? {
         let configuration = try ProviderConfiguration(environment: settings.environment)
         guard !configuration.isEmpty else { return nil }
         let reconciler = configuration.reconciler(http: HTTPClient.shared)
-        var rules = Self.rules(settings)
-        rules.githubTeam = configuration.githubTeam
+        let rules = AccountRules.make(settings, configuration: configuration)
         let cache = RepositoryCache(directory: (settings.home as NSString).appendingPathComponent("repositories"))
         return MergeFollowUp(
             sync: MergeFollowUp.catalogSync(source: settings.fichesRepository, database: database, cache: cache, logger: logger),

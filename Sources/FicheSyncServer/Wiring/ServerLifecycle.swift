@@ -25,7 +25,7 @@ extension FicheSyncServer {
             if let configured = try BotConnection.configured(settings, http: HTTPClient.shared, logger: logger) {
                 bot = configured
             } else {
-                bot = try await BotConnection.sandbox(settings, http: HTTPClient.shared, logger: logger)
+                bot = try await BotConnection.sandbox(settings, seed: options.sandboxSeed, http: HTTPClient.shared, logger: logger)
                 logger.notice("sandbox: no GITHUB_TOKEN, so the pull requests go to the in-process sandbox's GitHub", metadata: [
                     "sandbox": "\(bot.sandbox?.base ?? "?")", "repository": "\(bot.opener.upstream)",
                     "smtp": "127.0.0.1:\(bot.sandbox?.smtp.port ?? 0)",
@@ -43,6 +43,7 @@ extension FicheSyncServer {
                     group.cancelAll()
                     try await group.waitForAll()
                 }
+                await server.admin.manualRuns.drain()
                 logger.notice("fichesync serve stopped: requests under way were finished")
                 try await bot.stop()
             } catch {
