@@ -76,6 +76,26 @@ import Glibc
         run.expectOneErrorLine(containing: "permission denied — set FICHESYNC_HOME to a writable folder")
     }
 
+    /// As root the server runs as `postgres`: a home under a folder closed to that account is
+    /// named, with the remedy (initdb's own message says the empty folder "is not empty").
+    @Test func aHomeClosedToTheServerAccountIsNamed() async throws {
+        let tmp = try TemporaryDirectory()
+        let closed = tmp.sub("closed")
+        try FileManager.default.createDirectory(atPath: closed, withIntermediateDirectories: true)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: closed)
+        let other = getuid() == 0 ? uid_t(65534) : getuid() + 1
+        let found = try #require(EmbeddedPostgres.closedAncestor(of: closed + "/home/postgres", uid: other, gid: gid_t(65534)))
+        #expect(found.path == closed && found.mode == 0o700)
+        #expect(EmbeddedPostgres.closedAncestor(of: closed + "/home/postgres", uid: getuid(), gid: getgid()) == nil, "its owner passes")
+        try FileManager.default.setAttributes([.posixPermissions: 0o711], ofItemAtPath: closed)
+        #expect(EmbeddedPostgres.closedAncestor(of: closed + "/home/postgres", uid: other, gid: gid_t(65534)) == nil)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: closed)
+        guard getuid() == 0, EmbeddedPostgres.serverAccount != nil else { return }
+        let run = try await CLI.run(["db", "status"], environment: ["DATABASE_URL": nil, "FICHESYNC_HOME": closed + "/home"])
+        run.expectOneErrorLine(containing: "\(closed) is closed to it (mode 700): open it (chmod o+x \(closed)) or set FICHESYNC_HOME to a folder the postgres user can reach")
+        #expect(run.status == 2)
+    }
+
     /// A real server that wants a password, given the wrong one: the server's reason in
     /// one line, not the password.
     @Test func wrongPasswordIsOneLine() async throws {

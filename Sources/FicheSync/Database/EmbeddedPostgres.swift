@@ -78,6 +78,9 @@ public final class EmbeddedPostgres: Sendable {
         let startLock = try FileLock(path: (home as NSString).appendingPathComponent("postgres.lock"))
         try startLock.lock(exclusive: true)
         defer { startLock.unlock() }
+        if let owner = Self.serverAccount, let closed = Self.closedAncestor(of: dataDirectory, uid: owner.uid, gid: owner.gid) {
+            throw Problem(description: "the embedded database runs as the postgres user (we are root), and \(closed.path) is closed to it (mode \(String(closed.mode, radix: 8))): open it (chmod o+x \(closed.path)) or set FICHESYNC_HOME to a folder the postgres user can reach")
+        }
         if !FileManager.default.fileExists(atPath: (dataDirectory as NSString).appendingPathComponent("PG_VERSION")) {
             try initialize()
         }
@@ -201,6 +204,23 @@ public final class EmbeddedPostgres: Sendable {
         if waitpid(pid, &status, WNOHANG) == pid {
             startedServer.withLock { $0 = nil }
         }
+    }
+
+    /// The first folder on the way to `path` (from `/`, `path` excluded) that account
+    /// `uid`/`gid` may not pass through: the server, run as that account, could use neither
+    /// its data directory nor its socket there. Found before `initdb`, whose own message for
+    /// it is a misleading "directory \".\" exists but is not empty". Supplementary groups
+    /// are not counted, so a folder opened to one of them only is reported as closed.
+    static func closedAncestor(of path: String, uid: uid_t, gid: gid_t) -> (path: String, mode: mode_t)? {
+        var folder = ""
+        for component in path.split(separator: "/").dropLast() {
+            folder += "/" + component
+            var info = stat()
+            guard stat(folder, &info) == 0 else { return nil }
+            let bit: mode_t = info.st_uid == uid ? S_IXUSR : info.st_gid == gid ? S_IXGRP : S_IXOTH
+            if info.st_mode & bit == 0 { return (folder, info.st_mode & 0o7777) }
+        }
+        return nil
     }
 
     /// When we are root, the account the server runs as (Postgres refuses root).
