@@ -26,8 +26,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         // Settings read once from the environment, secrets marked (fichesync config).
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: []),
-        // The tests' child processes (CLI.run): awaited without holding a thread of the
-        // concurrency pool, as Foundation's Process did. FilePath comes from swift-system.
+        // Child processes (the embedded cluster's initdb and server, the tests' CLI runs and
+        // tools): awaited without holding a thread of the concurrency pool, as Foundation's
+        // Process did, and run as another user without runuser. FilePath comes from swift-system.
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         // GitHub App authentication: the app's JWT (RS256) traded for installation tokens.
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
@@ -60,19 +61,19 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
         ),
-        // posix_spawn's working-directory, close-from and new-session options (glibc
-        // declares them only under _GNU_SOURCE), for starting Postgres without a shell.
-        .target(name: "CSpawn"),
         .target(
             name: "FicheSync",
             dependencies: [
-                "CGit2", "CYAML", "CSpawn",
+                "CGit2", "CYAML",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // The embedded cluster's initdb and server, as the postgres user when root.
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             resources: [.copy("Migrations")]
         ),

@@ -111,7 +111,7 @@ struct BenchCommand: AsyncParsableCommand {
         var logger = Logger(label: "fichesync-bench")
         logger.logLevel = .warning
         let cluster = skipSync ? nil : try EmbeddedPostgres(home: "\(work)/home")
-        try cluster?.acquire()
+        try await cluster?.acquire()
         defer { cluster?.release() }
         let syncBenchmark = cluster.map { SyncBenchmark(cluster: $0, logger: logger, today: today) }
         if let syncBenchmark, let corpus = corpora.last {

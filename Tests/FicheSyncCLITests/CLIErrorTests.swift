@@ -101,12 +101,12 @@ import Glibc
     @Test func wrongPasswordIsOneLine() async throws {
         let home = try TemporaryDirectory()
         let cluster = try EmbeddedPostgres(home: home.path)
-        try await runOffThePool { try cluster.acquire() }
+        try await cluster.acquire()
         do {
             try await Self.checkWrongPassword(cluster)
-            _ = try? await runOffThePool { cluster.release() }
+            _ = try? await BlockingWork.run { cluster.release() }
         } catch {
-            _ = try? await runOffThePool { cluster.release() }
+            _ = try? await BlockingWork.run { cluster.release() }
             throw error
         }
     }

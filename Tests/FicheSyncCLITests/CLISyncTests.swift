@@ -157,7 +157,7 @@ extension CLISyncTests {
         let home = try TemporaryDirectory()
         // The hosted repositories go under FICHESYNC_HOME: the test's, not the working directory's.
         let sandboxHome = try TemporaryDirectory()
-        let sandbox = try ChildProcess(["sandbox"], home: sandboxHome, environment: [:])
+        let sandbox = try await ChildProcess(["sandbox"], home: sandboxHome, environment: [:])
         defer { _ = sandbox }
         var text = ""
         let deadline = ContinuousClock.now + .seconds(60)

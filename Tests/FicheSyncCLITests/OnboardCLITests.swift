@@ -21,7 +21,7 @@ import TestKit
     """
 
     func run(_ arguments: [String], _ home: TemporaryDirectory) async throws -> CLI.Run {
-        let child = try ChildProcess(arguments, home: home, environment: Self.environment)
+        let child = try await ChildProcess(arguments, home: home, environment: Self.environment)
         return CLI.Run(status: try await child.wait(), stdout: child.stdout, stderr: child.stderr)
     }
 

@@ -14,7 +14,7 @@ import TestKit
     }
 
     func run(_ arguments: [String], _ home: TemporaryDirectory, _ environment: [String: String?]) async throws -> CLI.Run {
-        let child = try ChildProcess(arguments, home: home, environment: environment)
+        let child = try await ChildProcess(arguments, home: home, environment: environment)
         return CLI.Run(status: try await child.wait(), stdout: child.stdout, stderr: child.stderr)
     }
 

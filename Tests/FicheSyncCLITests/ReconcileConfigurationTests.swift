@@ -60,7 +60,7 @@ import Glibc
         for (variables, message) in cases {
             for arguments in [["reconcile", "--dry-run"], ["reconcile"]] {
                 // ChildProcess, not CLI.run: Foundation's Process once never saw this child exit.
-                let child = try ChildProcess(arguments, home: home, environment: Self.environment(variables))
+                let child = try await ChildProcess(arguments, home: home, environment: Self.environment(variables))
                 let run = CLI.Run(status: try await child.wait(), stdout: child.stdout, stderr: child.stderr)
                 run.expectOneErrorLine(containing: message)
                 #expect(run.stderr == message + "\n")
@@ -79,10 +79,10 @@ import Glibc
         let environment = Self.environment(["GITHUB_TOKEN": github.token, "GITHUB_ORGANIZATION_NAME": github.organization,
                                             "GITHUB_API_URL": github.apiURL], databaseURL: url)
         let home = try TemporaryDirectory()
-        let sync = try ChildProcess(["sync", Package.fixtures], home: home, environment: environment)
+        let sync = try await ChildProcess(["sync", Package.fixtures], home: home, environment: environment)
         #expect(try await sync.wait() == 0, "\(sync.stderr)")
 
-        let dry = try ChildProcess(["reconcile", "--dry-run"], home: home, environment: environment)
+        let dry = try await ChildProcess(["reconcile", "--dry-run"], home: home, environment: environment)
         #expect(try await dry.wait() == 0, "\(dry.stderr)")
         let lines = CLI.Run.lines(dry.stdout)
         #expect(Array(lines.prefix(2)) == [
@@ -92,16 +92,16 @@ import Glibc
         #expect(!dry.stdout.contains("sandbox"))
         #expect(dry.stdout.contains("\ngithub:\n"), "the GitHub plan is there: \(dry.stdout)")
 
-        let json = try ChildProcess(["reconcile", "--dry-run", "--format", "json"], home: home, environment: environment)
+        let json = try await ChildProcess(["reconcile", "--dry-run", "--format", "json"], home: home, environment: environment)
         #expect(try await json.wait() == 0)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(document["leftOut"] as? [String] == ["ovh", "mattermost"])
 
-        let narrowed = try ChildProcess(["reconcile", "--dry-run", "--only", "github"], home: home, environment: environment)
+        let narrowed = try await ChildProcess(["reconcile", "--dry-run", "--only", "github"], home: home, environment: environment)
         #expect(try await narrowed.wait() == 0)
         #expect(!narrowed.stdout.contains("left out"), "\(narrowed.stdout)")
 
-        let leftOut = try ChildProcess(["reconcile", "--dry-run", "--only", "mattermost"], home: home, environment: environment)
+        let leftOut = try await ChildProcess(["reconcile", "--dry-run", "--only", "mattermost"], home: home, environment: environment)
         #expect(try await leftOut.wait() == 2)
         #expect(leftOut.stdout == "")
         #expect(leftOut.stderr == "fichesync: error: --only mattermost, but mattermost is not configured (set MATTERMOST_URL, MATTERMOST_BOT_TOKEN and MATTERMOST_TEAM_ID)\n")
@@ -126,7 +126,7 @@ import Glibc
         for (variables, message) in cases {
             for arguments in [["reconcile"], ["reconcile", "--dry-run"]] {
                 let started = ContinuousClock.now
-                let run = try ChildProcess(arguments, home: home, environment: Self.environment(variables, databaseURL: url))
+                let run = try await ChildProcess(arguments, home: home, environment: Self.environment(variables, databaseURL: url))
                 let status = try await run.wait(timeout: .seconds(60))
                 let elapsed = ContinuousClock.now - started
                 #expect(elapsed < .seconds(10), "\(arguments) took \(elapsed)")

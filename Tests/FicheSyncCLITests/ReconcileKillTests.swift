@@ -23,7 +23,7 @@ import Sandbox
         for (name, value) in sandbox.exports { environment[name] = value }
         let home = try TemporaryDirectory()
 
-        let sync = try ChildProcess(["sync", Package.fixtures], home: home, environment: environment)
+        let sync = try await ChildProcess(["sync", Package.fixtures], home: home, environment: environment)
         #expect(try await sync.wait() == 0, "\(sync.stderr)")
 
         try await TestDatabase.with(settings: settings) { databases in
@@ -52,7 +52,7 @@ import Sandbox
 
             // The plan applies OVH creations, then Mattermost invitations, then GitHub ones;
             // each run is killed halfway through one of them.
-            let dry = try ChildProcess(["reconcile", "--dry-run", "--format", "json"], home: home, environment: environment)
+            let dry = try await ChildProcess(["reconcile", "--dry-run", "--format", "json"], home: home, environment: environment)
             #expect(try await dry.wait() == 0)
             let plan = try #require(try JSONSerialization.jsonObject(with: Data(dry.stdout.utf8)) as? [String: Any])
             let providers = try #require(plan["operations"] as? [[String: Any]]).compactMap { $0["provider"] as? String }
@@ -79,7 +79,7 @@ import Sandbox
                 while true {
                     attempts += 1
                     try await lockGone()
-                    let run = try ChildProcess(["reconcile"], home: home, environment: environment)
+                    let run = try await ChildProcess(["reconcile"], home: home, environment: environment)
                     let deadline = ContinuousClock.now + .seconds(60)
                     while ContinuousClock.now < deadline {
                         let reached = try await count("done") >= threshold
@@ -98,12 +98,12 @@ import Sandbox
             }
 
             try await lockGone()
-            let second = try ChildProcess(["reconcile"], home: home, environment: environment)
+            let second = try await ChildProcess(["reconcile"], home: home, environment: environment)
             #expect(try await second.wait() == 0, "\(second.stdout)\(second.stderr)")
             #expect(second.stdout.contains(" 0 failed"), "\(second.stdout)")
             #expect(try await count("pending") + count("running") + count("failed") == 0)
 
-            let third = try ChildProcess(["reconcile", "--dry-run"], home: home, environment: environment)
+            let third = try await ChildProcess(["reconcile", "--dry-run"], home: home, environment: environment)
             #expect(try await third.wait() == 0)
             #expect(third.stdout.contains("0 to create, 0 to update, 0 to suspend, 0 to delete"), "\(third.stdout)")
         }

@@ -32,11 +32,11 @@ import Glibc
         guard case .url(let url) = settings else { throw POSIXError(.EINVAL) }
         let environment = ReconcileConfigurationTests.environment(databaseURL: url)
         let home = try TemporaryDirectory()
-        let generate = try ChildProcess(["generate", home.sub("content"), "--authors", "\(authors)"], home: home, environment: environment)
+        let generate = try await ChildProcess(["generate", home.sub("content"), "--authors", "\(authors)"], home: home, environment: environment)
         #expect(try await generate.wait() == 0, "\(generate.stderr)")
-        let sync = try ChildProcess(["sync", home.sub("content")], home: home, environment: environment)
+        let sync = try await ChildProcess(["sync", home.sub("content")], home: home, environment: environment)
         #expect(try await sync.wait() == 0, "\(sync.stderr)")
-        let dry = try ChildProcess(["reconcile", "--dry-run", "--format", "json"], home: home, environment: environment)
+        let dry = try await ChildProcess(["reconcile", "--dry-run", "--format", "json"], home: home, environment: environment)
         #expect(try await dry.wait() == 0, "\(dry.stderr)")
         let plan = try #require(try JSONSerialization.jsonObject(with: Data(dry.stdout.utf8)) as? [String: Any])
         #expect(plan["sandbox"] as? Bool == true)
@@ -74,7 +74,7 @@ import Glibc
     static func interrupt(_ setup: Setup, _ connection: PostgresConnection, at threshold: Int, with signal: Int32,
                           arguments: [String] = []) async throws -> ChildProcess {
         try await locksGone(connection)
-        let run = try ChildProcess(["reconcile"] + arguments, home: setup.home, environment: setup.environment)
+        let run = try await ChildProcess(["reconcile"] + arguments, home: setup.home, environment: setup.environment)
         let deadline = ContinuousClock.now + .seconds(90)
         while try await done(connection) < threshold, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(5))
@@ -114,7 +114,7 @@ import Glibc
                     "the killed runs' changes were saved as they happened")
 
             try await Self.locksGone(connection)
-            let last = try ChildProcess(["reconcile"], home: setup.home, environment: setup.environment)
+            let last = try await ChildProcess(["reconcile"], home: setup.home, environment: setup.environment)
             #expect(try await last.wait() == 0, "\(last.stdout)\(last.stderr)")
             #expect(last.stdout.contains(" 0 failed"), "\(last.stdout)")
             let repeated = try await Self.scalar(connection, """
@@ -140,7 +140,7 @@ import Glibc
             #expect(invited <= planned && invited >= planned - 4, "\(invited) invited, \(planned) planned")
             #expect(github["invitationsSent"] as? Int == setup.actions["github invite"], "\(setup.actions)")
 
-            let check = try ChildProcess(["reconcile", "--dry-run"], home: setup.home, environment: setup.environment)
+            let check = try await ChildProcess(["reconcile", "--dry-run"], home: setup.home, environment: setup.environment)
             #expect(try await check.wait() == 0)
             #expect(check.stdout.contains("sandbox: 0 to create, 0 to update, 0 to suspend, 0 to delete"), "\(check.stdout)")
         }
@@ -176,7 +176,7 @@ import Glibc
             #expect((document["summary"] as? String)?.hasSuffix("run again to finish") == true)
 
             try await Self.locksGone(connection)
-            let last = try ChildProcess(["reconcile"], home: setup.home, environment: setup.environment)
+            let last = try await ChildProcess(["reconcile"], home: setup.home, environment: setup.environment)
             #expect(try await last.wait() == 0, "\(last.stdout)\(last.stderr)")
             #expect(last.stdout.contains(" 0 failed"), "\(last.stdout)")
         }

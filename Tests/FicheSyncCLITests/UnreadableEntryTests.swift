@@ -57,8 +57,8 @@ import Glibc
         return repo
     }
 
-    static func git(_ arguments: [String], in directory: String) throws {
-        let outcome = try ToolRunner.run("/usr/bin/env", ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"] + arguments,
+    static func git(_ arguments: [String], in directory: String) async throws {
+        let outcome = try await Tool.run("/usr/bin/env", ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"] + arguments,
                                          workingDirectory: directory)
         #expect(outcome.status == 0, "git \(arguments): \(outcome.output)")
     }
@@ -84,9 +84,9 @@ import Glibc
     @Test func gitCheckAgreesWithTheFolder() async throws {
         let base = try TemporaryDirectory()
         let repo = try Self.makeTree(in: base, pipe: false)
-        try Self.git(["init", "-q"], in: repo)
-        try Self.git(["add", "-A"], in: repo)
-        try Self.git(["commit", "-q", "-m", "odd entries"], in: repo)
+        try await Self.git(["init", "-q"], in: repo)
+        try await Self.git(["add", "-A"], in: repo)
+        try await Self.git(["commit", "-q", "-m", "odd entries"], in: repo)
         let fromGit = try await CLI.run(["check", repo, "--rev", "HEAD"])
         let fromFolder = try await CLI.run(["check", repo])
         #expect(fromGit.status == 1, "\(fromGit.stdout)\(fromGit.stderr)")
@@ -116,15 +116,15 @@ import Glibc
         let base = try TemporaryDirectory()
         let repo = base.sub("repo")
         try base.write(validTree.mapKeys { "repo/\($0)" })
-        try Self.git(["init", "-q"], in: repo)
-        try Self.git(["add", "-A"], in: repo)
-        try Self.git(["commit", "-q", "-m", "good"], in: repo)
+        try await Self.git(["init", "-q"], in: repo)
+        try await Self.git(["add", "-A"], in: repo)
+        try await Self.git(["commit", "-q", "-m", "good"], in: repo)
         let repository = try GitRepository(at: repo)
         let good = try repository.commit(for: "HEAD")
         try base.write(["repo/content/_authors/marie.dossier.md/notes.txt": "a folder, not a fiche"])
         try FileManager.default.createSymbolicLink(atPath: repo + "/content/_authors/rose.passwd.md", withDestinationPath: "/etc/passwd")
-        try Self.git(["add", "-A"], in: repo)
-        try Self.git(["commit", "-q", "-m", "odd"], in: repo)
+        try await Self.git(["add", "-A"], in: repo)
+        try await Self.git(["commit", "-q", "-m", "odd"], in: repo)
         let odd = try repository.commit(for: "HEAD")
 
         try await TestDatabase.with { databases in

@@ -12,21 +12,23 @@ import Testing
 @Suite struct BrowserTests {
     static let chromium = "/usr/bin/chromium"
     /// Playwright drives the same Chromium for the filling (scripts/test installs it).
-    static let playwright = FileManager.default.isExecutableFile(atPath: chromium)
-        && (try? ToolRunner.run("/usr/bin/env", ["python3", "-c", "import playwright.sync_api"]).status) == 0
+    static func playwright() async -> Bool {
+        guard FileManager.default.isExecutableFile(atPath: chromium) else { return false }
+        return await Tool.pythonImports("playwright.sync_api")
+    }
 
     /// What the browser came back with after submitting the form at `url` filled with `fields`.
     static func submit(_ url: String, _ fields: [(String, String)], screenshots: String) async throws -> (status: Int, html: String) {
         let script = Package.root.appendingPathComponent("scripts/browser/fill_form.py").path
         let json = String(decoding: try JSONSerialization.data(withJSONObject: fields.map { [$0.0, $0.1] }), as: UTF8.self)
         let prefix = Package.root.appendingPathComponent(".build/\(screenshots)").path
-        let child = try ChildProcess(executable: "/usr/bin/env", ["python3", script, url, json, prefix])
+        let child = try await ChildProcess(executable: "/usr/bin/env", ["python3", script, url, json, prefix])
         #expect(try await child.wait(timeout: .seconds(120)) == 0, "\(child.stderr)")
         let answer = try #require(try JSONSerialization.jsonObject(with: Data(child.stdout.utf8)) as? [String: Any], "\(child.stdout)")
         return (answer["status"] as? Int ?? 0, answer["html"] as? String ?? "")
     }
 
-    @Test(.enabled(if: playwright, "chromium and python3's playwright"), .timeLimit(.minutes(5)))
+    @Test(.enabled("chromium and python3's playwright") { await playwright() }, .timeLimit(.minutes(5)))
     func aRecruitFillsTheFormInChromiumAndGetsThePullRequestLink() async throws {
         try await ServerHarness.with { harness, client in
             let port = try #require(client.port)
@@ -40,7 +42,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: playwright, "chromium and python3's playwright"), .timeLimit(.minutes(5)))
+    @Test(.enabled("chromium and python3's playwright") { await playwright() }, .timeLimit(.minutes(5)))
     func aMemberExtendsTheirMissionInChromium() async throws {
         try await ServerHarness.with { harness, client in
             let port = try #require(client.port)
@@ -54,7 +56,7 @@ import Testing
     }
 
     static func run(_ arguments: [String], profile: TemporaryDirectory) async throws -> ChildProcess {
-        let child = try ChildProcess(executable: chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        let child = try await ChildProcess(executable: chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                                                             "--user-data-dir=\(profile.path)"] + arguments)
         #expect(try await child.wait(timeout: .seconds(120)) == 0, "\(child.stderr)")
         return child

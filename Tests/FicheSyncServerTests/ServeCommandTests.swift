@@ -36,7 +36,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(5))) func zeroConfigServesTheSandboxAndDrainsARequestUnderWayOnSIGTERM() async throws {
         let home = try TemporaryDirectory()
-        let child = try ChildProcess(["serve", "--port", "0"], home: home, environment: Self.environment)
+        let child = try await ChildProcess(["serve", "--port", "0"], home: home, environment: Self.environment)
         let port = try await Self.port(of: child)
         #expect(child.stderr.contains("sandbox: no GITHUB_TOKEN"), "the log says the sandbox is in use")
         #expect(child.stderr.contains("\"mode\":\"sandbox\""))

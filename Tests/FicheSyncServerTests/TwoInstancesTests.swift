@@ -18,7 +18,8 @@ import Testing
         for job in ["SYNC", "RECONCILE", "PRS_TICK", "OUTBOX", "MAILING_LISTS"] { environment["FICHESYNC_JOB_\(job)"] = "off" }
         environment["FICHESYNC_JOB_MEMBER_NOTICES"] = "* * * * *"
         let homes = try [TemporaryDirectory(), TemporaryDirectory()]
-        let children = try homes.map { try ChildProcess(["serve", "--port", "0"], home: $0, environment: environment) }
+        var children: [ChildProcess] = []
+        for home in homes { children.append(try await ChildProcess(["serve", "--port", "0"], home: home, environment: environment)) }
         defer { for child in children where child.status == nil { kill(child.pid, SIGKILL) } }
         var ports: [Int] = []
         for child in children { ports.append(try await ServeCommandTests.port(of: child)) }

@@ -87,7 +87,7 @@ import Testing
             expected["\(index).md"] = text
         }
         let script = Package.root.appendingPathComponent("scripts/official-clients/read_front_matter.py").path
-        let child = try ChildProcess(executable: "/usr/bin/env", ["python3", script, folder.path])
+        let child = try await ChildProcess(executable: "/usr/bin/env", ["python3", script, folder.path])
         let status = try await child.wait()
         try #require(status == 0, "python3 with PyYAML (scripts/official-clients/requirements.txt): \(child.stderr)")
         let read = try #require(try JSONSerialization.jsonObject(with: Data(child.stdout.utf8)) as? [String: [String: Any]])

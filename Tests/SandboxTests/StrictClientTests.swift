@@ -15,11 +15,11 @@ import Sandbox
 /// OVH's published models against the fakes, started as `fichesync sandbox` starts them.
 @Suite struct StrictClientTests {
     /// githubkit needs hishel 1.x (hishel 2 breaks its import): importing it is the test.
-    static let clientsInstalled = (try? ToolRunner.run("/usr/bin/env", [
-        "python3", "-c", "import githubkit, githubkit_schemas.latest, mattermost_api_reference_client, ovh, pydantic, attrs",
-    ]).status) == 0
+    static func clientsInstalled() async -> Bool {
+        await Tool.pythonImports("githubkit, githubkit_schemas.latest, mattermost_api_reference_client, ovh, pydantic, attrs")
+    }
 
-    @Test(.enabled(if: clientsInstalled, "python3 with githubkit, mattermost-api-reference-client and ovh (scripts/test installs them)"))
+    @Test(.enabled("python3 with githubkit, mattermost-api-reference-client and ovh (scripts/test installs them)") { await clientsInstalled() })
     func strictClientsAcceptEveryAnswerOfTheFakes() async throws {
         // With hosted repositories, as `fichesync sandbox` serves them: the PR bot's endpoints too.
         let folder = try TemporaryDirectory()
@@ -45,7 +45,7 @@ import Sandbox
         let environment = sandbox.exports.map { "\($0.name)=\($0.value)" }
             + ["GITHUB_APP_TOKEN=\(appToken)", "GITHUB_MAINTAINER_TOKEN=\(sandbox.github.maintainerToken)", "CHECK_GITHUB_MEMBERS=250", "CHECK_GITHUB_ADMINS=3", "CHECK_GITHUB_FAILED_INVITATIONS=2", "CHECK_MATTERMOST_USERS=450"]
         let script = Package.root.appendingPathComponent("scripts/official-clients/strict.py").path
-        let outcome = try ToolRunner.run("/usr/bin/env", environment + ["python3", script])
+        let outcome = try await Tool.run("/usr/bin/env", environment + ["python3", script])
         #expect(outcome.status == 0, "\(outcome.output)")
         // Every check ran (a script that stopped early, or skipped a provider, passes less).
         #expect(outcome.output.contains("50 passed, 0 failed"), "\(outcome.output)")

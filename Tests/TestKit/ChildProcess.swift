@@ -1,85 +1,99 @@
 import Foundation
+import Subprocess
+import Synchronization
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The `fichesync` binary (or another program) started as a child process that an async test can watch and kill.
+/// The `fichesync` binary (or another program) started as a child process that an async test
+/// can watch, signal and kill, while it runs.
 ///
-/// Not `CLI.run`: that blocks its thread until the child exits, and Foundation's `Process`
-/// wait hangs inside Swift concurrency here. This one spawns with `posix_spawn` and polls
-/// `waitpid(WNOHANG)` between sleeps, so the test's own servers keep their threads.
-public final class ChildProcess: @unchecked Sendable {
+/// Not `CLI.run`, which returns once the child has ended. swift-subprocess spawns it (every
+/// descriptor of ours above 2 closed in the child: an inherited listening socket would keep a
+/// test server's port open after the test stopped it) and collects its exit in a task of its
+/// own, so no thread waits on it; its output goes to files the test reads when it likes.
+public final class ChildProcess: Sendable {
     public let pid: pid_t
     private let output: TemporaryDirectory
+    private let ended: Exit
+
+    /// The exit status, written by the task that waits for the child.
+    private final class Exit: Sendable {
+        private let status = Mutex<Int32?>(nil)
+        var value: Int32? { status.withLock { $0 } }
+        func set(_ value: Int32) { status.withLock { $0 = $0 ?? value } }
+    }
 
     /// Starts `fichesync arguments` with `environment` added to (or, for nil, removed from) this process's.
-    public convenience init(_ arguments: [String], home: TemporaryDirectory, environment: [String: String?]) throws {
-        try self.init(executable: try CLI.executable().path, arguments, environment: environment.merging(["FICHESYNC_HOME": home.path]) { _, new in new })
+    public convenience init(_ arguments: [String], home: TemporaryDirectory, environment: [String: String?]) async throws {
+        try await self.init(executable: try CLI.executable().path, arguments,
+                            environment: environment.merging(["FICHESYNC_HOME": home.path]) { _, new in new })
     }
 
     /// Starts another program (`/usr/bin/env` finds one on the PATH).
-    public init(executable: String, _ arguments: [String], environment: [String: String?] = [:]) throws {
-        output = try TemporaryDirectory()
-        var variables = ProcessInfo.processInfo.environment
-        for (name, value) in environment { variables[name] = value }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output.sub("stdout"), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, output.sub("stderr"), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        // Nothing else of this process goes to the child: an inherited listening socket would
-        // keep a test server's port open (accepting, never answering) after the test stopped it.
-        try Self.closeFrom(3, &actions)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
-        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
+    public init(executable: String, _ arguments: [String], environment: [String: String?] = [:]) async throws {
+        let output = try TemporaryDirectory()
+        var updates: [Subprocess.Environment.Key: String?] = [:]
+        for (name, value) in environment { updates[Subprocess.Environment.Key(stringLiteral: name)] = value }
+        let configuration = Configuration(executable: .path(FilePath(executable)), arguments: Arguments(arguments),
+                                          environment: .inherit.updating(updates))
+        let stdout = try FileDescriptor.open(FilePath(output.sub("stdout")), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
+        let stderr = try FileDescriptor.open(FilePath(output.sub("stderr")), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
+        let ended = Exit()
+        let (spawned, announce) = AsyncStream.makeStream(of: Result<pid_t, any Error>.self)
+        Task.detached {
+            do {
+                let result = try await Subprocess.run(configuration, input: .none,
+                                                      output: .fileDescriptor(stdout, closeAfterSpawningProcess: true),
+                                                      error: .fileDescriptor(stderr, closeAfterSpawningProcess: true)) { execution in
+                    announce.yield(.success(execution.processIdentifier.value))
+                }
+                let status: Int32 = switch result.terminationStatus {
+                case .exited(let code): code
+                case .signaled(let signal): 128 + signal
+                }
+                ended.set(status)
+            } catch {
+                // Not spawned (the stream's first value), or lost once running: ended either way.
+                announce.yield(.failure(error))
+                ended.set(255)
+            }
+            announce.finish()
+        }
+        var pid: pid_t?
+        for await outcome in spawned {
+            pid = try outcome.get()
+            break
+        }
+        guard let pid else { throw POSIXError(.ECHILD) }
         self.pid = pid
-    }
-
-    /// `posix_spawn_file_actions_addclosefrom_np` (glibc ≥ 2.34), which Swift's Glibc module
-    /// does not declare: found at run time.
-    private static func closeFrom(_ descriptor: Int32, _ actions: inout posix_spawn_file_actions_t) throws {
-        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { throw POSIXError(.ENOSYS) }
-        let closeFrom = unsafeBitCast(symbol, to: CloseFrom.self)
-        let result = closeFrom(&actions, descriptor)
-        guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL) }
+        self.output = output
+        self.ended = ended
     }
 
     /// The exit status once the child has ended (128 + signal when killed), else nil.
-    public private(set) var status: Int32?
-
-    private func poll() -> Int32? {
-        if let status { return status }
-        var raw: Int32 = 0
-        guard waitpid(pid, &raw, WNOHANG) == pid else { return nil }
-        status = (raw & 0x7f) == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
-        return status
-    }
+    public var status: Int32? { ended.value }
 
     /// Waits for the child to end, at most `timeout`; kills it and fails past that.
     public func wait(timeout: Duration = .seconds(120)) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if let status = poll() { return status }
+            if let status { return status }
             try await Task.sleep(for: .milliseconds(20))
         }
         Glibc.kill(pid, SIGKILL)
         throw POSIXError(.ETIMEDOUT)
     }
 
-    /// Sends `signal` (SIGKILL: no handler, no cleanup — as when a machine goes away) and reaps the child.
+    /// Sends `signal` (SIGKILL: no handler, no cleanup — as when a machine goes away) and waits for the end.
     public func kill(_ signal: Int32 = SIGKILL) async throws -> Int32 {
-        if poll() == nil { Glibc.kill(pid, signal) }
+        if status == nil { Glibc.kill(pid, signal) }
         return try await wait()
     }
 
     public var stdout: String { (try? String(contentsOfFile: output.sub("stdout"), encoding: .utf8)) ?? "" }
     public var stderr: String { (try? String(contentsOfFile: output.sub("stderr"), encoding: .utf8)) ?? "" }
 
-    deinit { if status == nil { Glibc.kill(pid, SIGKILL); var raw: Int32 = 0; waitpid(pid, &raw, 0) } }
+    deinit { if status == nil { Glibc.kill(pid, SIGKILL) } }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 @testable import FicheSync
 
 /// A fresh, migrated database for one test, on a real Postgres server.
@@ -15,16 +16,19 @@ public enum TestDatabase {
         return logger
     }()
 
-    /// The shared cluster, started once.
-    private static let cluster: Result<EmbeddedPostgres, any Error> = Result {
+    /// The shared cluster, started once, by the first test that needs it.
+    private static let cluster = Task<EmbeddedPostgres, any Error> {
         let cluster = try EmbeddedPostgres(home: NSTemporaryDirectory() + "fichesync-test-postgres")
-        try cluster.acquire()
+        try await cluster.acquire()
+        started.withLock { $0 = cluster }
         atexit { TestDatabase.releaseCluster() }
         return cluster
     }
+    /// The cluster once started, for the `atexit` handler (which cannot await the task).
+    private static let started = Mutex<EmbeddedPostgres?>(nil)
 
     private static func releaseCluster() {
-        if case .success(let cluster) = cluster { cluster.release() }
+        started.withLock { $0 }?.release()
     }
 
     /// Settings for a new, empty database (not yet migrated).
@@ -38,7 +42,7 @@ public enum TestDatabase {
             components.path = "/" + name
             url = try #require(components.string)
         } else {
-            let cluster = try cluster.get()
+            let cluster = try await cluster.value
             maintenance = .init(unixSocketPath: cluster.socketPath, username: EmbeddedPostgres.user, password: nil, database: "postgres")
             url = "postgres://\(EmbeddedPostgres.user)@localhost/\(name)?host=\(cluster.dataDirectory)"
         }

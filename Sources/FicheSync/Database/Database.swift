@@ -36,7 +36,7 @@ public final class Database: Sendable {
             (configuration, clientConfiguration) = try DatabaseSettings.configurations(fromURL: url)
         case .embedded(let home):
             let cluster = try EmbeddedPostgres(home: home)
-            try await runOffThePool { try cluster.acquire() }
+            try await cluster.acquire()
             embedded = cluster
             configuration = PostgresConnection.Configuration(
                 unixSocketPath: cluster.socketPath, username: EmbeddedPostgres.user, password: nil, database: EmbeddedPostgres.database)
@@ -52,7 +52,7 @@ public final class Database: Sendable {
             let first = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
             try? await first.close()
         } catch {
-            if let embedded { _ = try? await runOffThePool { embedded.release() } }
+            if let embedded { _ = try? await BlockingWork.run { embedded.release() } }
             let target: String, remedy: String
             switch settings {
             case .url(let url): (target, remedy) = (DatabaseSettings.target(ofURL: url), "check DATABASE_URL")
@@ -114,7 +114,7 @@ public final class Database: Sendable {
         running.cancel()
         await running.value
         if let embedded {
-            _ = try? await runOffThePool { embedded.release() }
+            _ = try? await BlockingWork.run { embedded.release() }
         }
     }
 

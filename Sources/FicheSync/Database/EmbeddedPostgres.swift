@@ -1,5 +1,7 @@
 import Foundation
+import Subprocess
 import Synchronization
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,8 +30,6 @@ public final class EmbeddedPostgres: Sendable {
     }
 
     private let usersLock: FileLock
-    /// The server this process started, if any (our child until we exit).
-    private let startedServer = Mutex<pid_t?>(nil)
 
     /// Finds the Postgres server binaries and prepares (but does not start) the cluster.
     public init(home: String) throws {
@@ -54,7 +54,7 @@ public final class EmbeddedPostgres: Sendable {
         }
     }
 
-    /// `initdb`, `pg_ctl` and `postgres` from PATH, or the newest `/usr/lib/postgresql/*/bin`.
+    /// `initdb` and `postgres` from PATH, or the newest `/usr/lib/postgresql/*/bin`.
     static func findBinaries() throws -> String {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         var candidates = path.split(separator: ":").map(String.init)
@@ -63,34 +63,42 @@ public final class EmbeddedPostgres: Sendable {
         candidates += versions.map { "/usr/lib/postgresql/\($0)/bin" }
         for directory in candidates {
             let initdb = (directory as NSString).appendingPathComponent("initdb")
-            let pgCtl = (directory as NSString).appendingPathComponent("pg_ctl")
             let postgres = (directory as NSString).appendingPathComponent("postgres")
-            if [initdb, pgCtl, postgres].allSatisfy(FileManager.default.isExecutableFile(atPath:)) {
+            if [initdb, postgres].allSatisfy(FileManager.default.isExecutableFile(atPath:)) {
                 return directory
             }
         }
-        throw Problem(description: "no Postgres server found (initdb, pg_ctl and postgres, in PATH or /usr/lib/postgresql/*/bin): install it (apt-get install postgresql) or set DATABASE_URL")
+        throw Problem(description: "no Postgres server found (initdb and postgres, in PATH or /usr/lib/postgresql/*/bin): install it (apt-get install postgresql) or set DATABASE_URL")
     }
 
     /// Starts the cluster if it is not running (creating it on first use), and registers this
     /// process as one of its users until ``release()``.
-    public func acquire() throws {
+    ///
+    /// Async because its child processes (`initdb`, the server) go through swift-subprocess,
+    /// which waits for them without holding a thread; the start lock's wait runs on
+    /// ``BlockingWork``'s threads, never on the concurrency pool.
+    public func acquire() async throws {
         let startLock = try FileLock(path: (home as NSString).appendingPathComponent("postgres.lock"))
-        try startLock.lock(exclusive: true)
+        try await BlockingWork.run { try startLock.lock(exclusive: true) }
         defer { startLock.unlock() }
         if let owner = Self.serverAccount, let closed = Self.closedAncestor(of: dataDirectory, uid: owner.uid, gid: owner.gid) {
             throw Problem(description: "the embedded database runs as the postgres user (we are root), and \(closed.path) is closed to it (mode \(String(closed.mode, radix: 8))): open it (chmod o+x \(closed.path)) or set FICHESYNC_HOME to a folder the postgres user can reach")
         }
         if !FileManager.default.fileExists(atPath: (dataDirectory as NSString).appendingPathComponent("PG_VERSION")) {
-            try initialize()
+            try await initialize()
         }
-        if try run("pg_ctl", ["status", "-D", "."], allowFailure: true) != 0 {
-            try start()
+        if !isRunning {
+            try await start()
         }
+        // Never waits: under the start lock nobody holds the users' lock exclusively.
         try usersLock.lock(exclusive: false)
     }
 
     /// Ends this process's use; the last user stops the server.
+    ///
+    /// Synchronous and without a child process (the server is signalled, as `pg_ctl stop`
+    /// does), so it can run where no `await` can: an `atexit` handler, the CLI's signal
+    /// handler. It waits on a file lock and for the server to stop: call it off the pool.
     public func release() {
         guard let startLock = try? FileLock(path: (home as NSString).appendingPathComponent("postgres.lock")),
               (try? startLock.lock(exclusive: true)) != nil else {
@@ -100,18 +108,40 @@ public final class EmbeddedPostgres: Sendable {
         defer { startLock.unlock() }
         // Upgrading our shared lock succeeds only when no other process holds one.
         if (try? usersLock.tryLock(exclusive: true)) == true {
-            _ = try? run("pg_ctl", ["stop", "-w", "-m", "fast", "-D", "."], allowFailure: true)
-            reapServer()
+            stopServer()
         }
         usersLock.unlock()
     }
 
-    /// Whether the server is running now.
+    /// Whether the server is running now: `postmaster.pid` names a live process (what
+    /// `pg_ctl status` reads).
     public var isRunning: Bool {
-        ((try? run("pg_ctl", ["status", "-D", "."], allowFailure: true)) ?? 1) == 0
+        guard let pid = serverPID else { return false }
+        return kill(pid, 0) == 0 || errno == EPERM
     }
 
-    private func initialize() throws {
+    /// The pid on the first line of `postmaster.pid`, if the file is there.
+    private var serverPID: pid_t? {
+        guard let text = try? String(contentsOfFile: (dataDirectory as NSString).appendingPathComponent("postmaster.pid"), encoding: .utf8),
+              let first = text.split(separator: "\n", maxSplits: 1).first,
+              let pid = pid_t(first.trimmingCharacters(in: .whitespaces)), pid > 0 else { return nil }
+        return pid
+    }
+
+    /// A fast shutdown (SIGINT: sessions rolled back, a checkpoint, then exit), waited for
+    /// until `postmaster.pid` is gone or the process is, at most 60 s, as `pg_ctl stop -m
+    /// fast -w` does.
+    private func stopServer() {
+        guard let pid = serverPID, kill(pid, SIGINT) == 0 else { return }
+        let pidFile = (dataDirectory as NSString).appendingPathComponent("postmaster.pid")
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if !FileManager.default.fileExists(atPath: pidFile) || (kill(pid, 0) != 0 && errno == ESRCH) { return }
+            usleep(10_000)
+        }
+    }
+
+    private func initialize() async throws {
         let fileManager = FileManager.default
         // Never delete what we did not make: only an empty folder is taken over.
         if let existing = try? fileManager.contentsOfDirectory(atPath: dataDirectory) {
@@ -126,7 +156,15 @@ public final class EmbeddedPostgres: Sendable {
                 throw Problem(description: "cannot give \(dataDirectory) to the postgres user: \(String(cString: strerror(errno)))")
             }
         }
-        try run("initdb", ["-D", ".", "-U", Self.user, "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"])
+        // The data directory as `.`: no path of ours reaches initdb's arguments, so none can
+        // reach the shell command it builds (it runs the server through `/bin/sh`).
+        let result = try await Subprocess.run(
+            try command("initdb", ["-D", ".", "-U", Self.user, "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"], newSession: false),
+            input: .none, output: .string(limit: 1 << 20), error: .combinedWithOutput)
+        guard case .exited(0) = result.terminationStatus else {
+            let text = (result.standardOutput ?? "").split(separator: "\n").suffix(3).joined(separator: " / ")
+            throw Problem(description: "initdb failed (\(Self.describe(result.terminationStatus))): \(text)")
+        }
     }
 
     /// Starts the server and waits until it accepts connections (at most 60 s).
@@ -138,8 +176,12 @@ public final class EmbeddedPostgres: Sendable {
     /// cluster made by an older fichesync starts the same way. Readiness is read from
     /// `postmaster.pid` ourselves: `pg_ctl -w` reads it by line number, which a line break in
     /// the path shifts, so it never sees the server ready.
-    private func start() throws {
-        let postgres = (binDirectory as NSString).appendingPathComponent("postgres")
+    ///
+    /// The server runs in a session of its own (a Ctrl-C in our terminal does not reach it),
+    /// as the postgres user when we are root, and outlives us when other fichesync processes
+    /// still use it. While we live, a task of ours waits for it (swift-subprocess collects its
+    /// exit, so a server we stopped never lingers as a zombie).
+    private func start() async throws {
         let settings = [
             "-D", ".",
             "-c", "listen_addresses=",
@@ -150,40 +192,84 @@ public final class EmbeddedPostgres: Sendable {
             // run's parallel suites): Postgres's default of 100 ran out under the tests.
             "-c", "max_connections=500",
         ]
-        let executable: String
-        let arguments: [String]
+        let logPath = (dataDirectory as NSString).appendingPathComponent("server.log")
+        let descriptor = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw Problem(description: "cannot open \(logPath): \(String(cString: strerror(errno)))")
+        }
+        // Opened by us: as root, give it to the server's account, as `pg_ctl -l` made it.
+        if let owner = Self.serverAccount { _ = fchown(descriptor, owner.uid, owner.gid) }
+        let configuration = try command("postgres", settings, newSession: true)
+        let server = ServerProcess()
+        Task.detached {
+            do {
+                let result = try await Subprocess.run(
+                    configuration, input: .none,
+                    output: .fileDescriptor(FileDescriptor(rawValue: descriptor), closeAfterSpawningProcess: true),
+                    error: .combinedWithOutput) { execution in
+                    server.started(execution.processIdentifier.value)
+                }
+                server.ended(Self.describe(result.terminationStatus))
+            } catch {
+                server.ended("\(error)")
+            }
+        }
+        let pidFile = (dataDirectory as NSString).appendingPathComponent("postmaster.pid")
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            let state = server.state
+            if let ended = state.ended {
+                let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+                let text = log.split(separator: "\n").suffix(3).joined(separator: " / ")
+                throw Problem(description: "the embedded database did not start (\(ended)): \(text) (log: \(logPath))")
+            }
+            if let pid = state.pid, Self.isReady(pid: pid, pidFile: pidFile) { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        if let pid = server.state.pid { kill(pid, SIGTERM) }
+        throw Problem(description: "the embedded database did not start within 60 s: see \(logPath)")
+    }
+
+    /// The server process as the task waiting for it sees it: its pid once spawned, how it ended.
+    private final class ServerProcess: Sendable {
+        struct State { var pid: pid_t?; var ended: String? }
+        private let current = Mutex(State())
+        var state: State { current.withLock { $0 } }
+        func started(_ pid: pid_t) { current.withLock { $0.pid = pid } }
+        func ended(_ how: String) { current.withLock { $0.ended = how } }
+    }
+
+    /// A Postgres program (`initdb`, `postgres`) and its arguments as they are spawned: as
+    /// the postgres user when we are root (Postgres refuses root), through `setpriv`, which
+    /// executes the program in its place (so the pid is the program's) with that user's
+    /// groups. Not swift-subprocess's own `userID`/`groupID`: its forked child calls glibc's
+    /// `setgroups`, which waited forever there on the threads of the forking process (seen
+    /// under the tests, whose processes have many).
+    private func command(_ program: String, _ arguments: [String], newSession: Bool) throws -> Configuration {
+        let path = (binDirectory as NSString).appendingPathComponent(program)
+        var options = PlatformOptions()
+        options.createSession = newSession
+        let executable: String, vector: [String]
         if getuid() == 0 {
             guard let owner = Self.serverAccount else {
                 throw Problem(description: "running as root, but there is no `postgres` user to run the embedded database as")
             }
-            // setpriv executes the server in its place (runuser would stay as its parent),
-            // so the pid we get is the server's.
             executable = "/usr/bin/setpriv"
-            arguments = ["--reuid=\(owner.uid)", "--regid=\(owner.gid)", "--init-groups", "--", postgres] + settings
+            vector = ["--reuid=\(owner.uid)", "--regid=\(owner.gid)", "--init-groups", "--", path] + arguments
         } else {
-            executable = postgres
-            arguments = settings
+            executable = path
+            vector = arguments
         }
-        let logPath = (dataDirectory as NSString).appendingPathComponent("server.log")
-        let pid = try ToolRunner.startDaemon(executable, arguments, workingDirectory: dataDirectory, logPath: logPath)
-        // Opened by us: as root, give it to the server's account, as `pg_ctl -l` made it.
-        if let owner = Self.serverAccount { _ = chown(logPath, owner.uid, owner.gid) }
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid {
-                let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-                let text = log.split(separator: "\n").suffix(3).joined(separator: " / ")
-                throw Problem(description: "the embedded database did not start (exit \(ToolRunner.exitStatus(status))): \(text) (log: \(logPath))")
-            }
-            if Self.isReady(pid: pid, pidFile: (dataDirectory as NSString).appendingPathComponent("postmaster.pid")) {
-                startedServer.withLock { $0 = pid }
-                return
-            }
-            usleep(20_000)
+        return Configuration(executable: .path(FilePath(executable)), arguments: Arguments(vector),
+                             workingDirectory: FilePath(dataDirectory), platformOptions: options)
+    }
+
+    /// An exit as a shell shows it: `exit 1`, or the signal.
+    static func describe(_ status: TerminationStatus) -> String {
+        switch status {
+        case .exited(let code): "exit \(code)"
+        case .signaled(let signal): "killed by signal \(signal)"
         }
-        kill(pid, SIGTERM)
-        throw Problem(description: "the embedded database did not start within 60 s: see \(logPath)")
     }
 
     /// Whether `postmaster.pid` says server `pid` is ready: its first line is the pid, and
@@ -194,16 +280,6 @@ public final class EmbeddedPostgres: Sendable {
         guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8) else { return false }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         return lines.first == String(pid) && lines.dropFirst().contains { $0 == "ready" || $0 == "standby" }
-    }
-
-    /// A server this process started is its child: once stopped, collect its exit status so
-    /// it does not linger as a zombie while we run on.
-    private func reapServer() {
-        guard let pid = startedServer.withLock({ $0 }) else { return }
-        var status: Int32 = 0
-        if waitpid(pid, &status, WNOHANG) == pid {
-            startedServer.withLock { $0 = nil }
-        }
     }
 
     /// The first folder on the way to `path` (from `/`, `path` excluded) that account
@@ -228,28 +304,5 @@ public final class EmbeddedPostgres: Sendable {
         guard getuid() == 0 else { return nil }
         guard let entry = getpwnam("postgres") else { return nil }
         return ("postgres", entry.pointee.pw_uid, entry.pointee.pw_gid)
-    }
-
-    /// Runs a Postgres tool (as the server account when root) in the data directory, which
-    /// it is given as `.`, and waits for it. No path of ours reaches its arguments, so none
-    /// can reach a shell command it builds (`initdb` runs the server through `/bin/sh`).
-    @discardableResult
-    private func run(_ tool: String, _ arguments: [String], allowFailure: Bool = false) throws -> Int32 {
-        let executable = (binDirectory as NSString).appendingPathComponent(tool)
-        let outcome: ToolRunner.Outcome
-        if getuid() == 0 {
-            guard Self.serverAccount != nil else {
-                throw Problem(description: "running as root, but there is no `postgres` user to run the embedded database as")
-            }
-            outcome = try ToolRunner.run("/usr/sbin/runuser", ["-u", "postgres", "--", executable] + arguments,
-                                         workingDirectory: dataDirectory)
-        } else {
-            outcome = try ToolRunner.run(executable, arguments, workingDirectory: dataDirectory)
-        }
-        if outcome.status != 0 && !allowFailure {
-            let text = outcome.output.split(separator: "\n").suffix(3).joined(separator: " / ")
-            throw Problem(description: "\(tool) failed (exit \(outcome.status)): \(text)")
-        }
-        return outcome.status
     }
 }
