@@ -58,7 +58,7 @@ struct ChecksCommand: AsyncParsableCommand {
                                                           repositories: SandboxCommand.repositories, seed: seed)
                 sandbox = started
                 FileHandle.standardError.write(Data("fichesync: sandbox: no GitHub App configured, so the checks run on the sandbox's GitHub (\(FakeSandbox.upstream))\n".utf8))
-                checks = try Self.sandboxChecks(started)
+                checks = try PullRequestFollowUp.sandboxChecks(started, cache: Environment.repositoryCache)
                 let exports = Dictionary(uniqueKeysWithValues: started.exports.map { ($0.name, $0.value) })
                 opener = try BotConfiguration(FicheSyncSettings(environment: exports))?.opener(http: .shared, logger: Environment.logger)
             }
@@ -74,7 +74,8 @@ struct ChecksCommand: AsyncParsableCommand {
             if rebuild, let opener { rebuilt = try await opener.rebuildIfInConflict(number: number).words }
             outcome = try await Environment.withDatabase { database in
                 try await database.withConnection { connection in
-                    try await checks.check(number: number, today: today, planner: try await Self.planner(connection: connection, today: today),
+                    try await checks.check(number: number, today: today, planner: try await MergePreviewPlanner.make(settings: Environment.settings, connection: connection,
+                                                                                                       today: today, logger: Environment.logger),
                                            rebuilt: rebuilt)
                 }
             }
@@ -91,49 +92,5 @@ struct ChecksCommand: AsyncParsableCommand {
         print("pull request #\(number) at \(outcome.headSHA.prefix(12)): \(outcome.errors) errors, \(outcome.warnings) warnings; check run \(outcome.checkRun)"
               + (outcome.previewComment.map { ", preview comment \($0)" } ?? ""))
         if outcome.errors > 0 { throw ExitCode(1) }
-    }
-
-    /// The checks as the sandbox's GitHub App: it trusts a key made for this run.
-    static func sandboxChecks(_ started: FakeSandbox) throws -> PullRequestChecks {
-        let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
-        try started.github.app.trust(publicKeyPEM: key.publicKey.pemRepresentation)
-        let exports = Dictionary(uniqueKeysWithValues: started.exports.map { ($0.name, $0.value) })
-        guard let upstream = RepositoryName(FakeSandbox.upstream), let path = started.github.hosting?.path(of: FakeSandbox.upstream),
-              let api = exports["GITHUB_API_URL"] else { fail("the sandbox hosts no repository") }
-        return try CheckConfiguration(app: .init(appID: started.github.app.appID, installationID: started.github.app.installationID,
-                                                 privateKeyPEM: key.pemRepresentation, apiURL: api),
-                                      upstream: upstream, gitURL: path).checks(http: .shared, cache: Environment.repositoryCache)
-    }
-
-    /// What merging would do: a dry-run reconcile narrowed to each member the pull request
-    /// touches, with their fiches as the head has them, against today's accounts (the
-    /// configured providers, or the reconcile sandbox's).
-    static func planner(connection: PostgresConnection, today: FicheDate) async throws -> PullRequestChecks.Planner {
-        let providerConfiguration: ProviderConfiguration
-        do {
-            providerConfiguration = try ProviderConfiguration(environment: Environment.settings.environment)
-        } catch {
-            fail(error.description)
-        }
-        let logger = Environment.logger
-        let known = try await MemberRecord.load(from: connection, logger: logger)
-        let settings = AccountRules.make(Environment.settings, configuration: providerConfiguration)
-        return { head, members in
-            var providers = ReconcileProviders(providerConfiguration)
-            if providers.isSandbox { try await providers.startSandbox(connection: connection, recording: false, logger: logger) }
-            defer { Task { [providers] in try? await providers.stopSandbox() } }
-            var records = Dictionary(known.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-            for author in head.authors where members.contains(author.id) { records[author.id] = MemberRecord(author: author) }
-            let journal = OperationJournal(connection: connection, logger: logger)
-            var operations: [PreviewOperation] = []
-            for member in members.sorted() {
-                let outcome = try await providers.reconciler.run(members: Array(records.values), settings: settings, today: today,
-                                                                 journal: journal, member: member, dryRun: true)
-                operations += outcome.plan.operations.map {
-                    PreviewOperation(provider: $0.provider.rawValue, action: $0.action.rawValue, target: $0.target, group: $0.group, member: $0.member)
-                }
-            }
-            return operations
-        }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FicheSync
+import FicheSyncServer
 import Foundation
 import Scheduler
 
@@ -30,7 +31,7 @@ struct JobsCommand: AsyncParsableCommand {
     /// The jobs, or exit 2 naming the variable whose schedule is wrong.
     static func definitions(_ database: Database) -> [JobDefinition] {
         do {
-            return try ScheduledJobs.definitions(database: database)
+            return try ScheduledJobs(database: database, environment: Environment.settings, logger: Environment.logger).definitions()
         } catch {
             fail(error.description)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FicheSync
+import FicheSyncServer
 import Foundation
 import PRBot
 
@@ -53,10 +54,10 @@ struct OnboardCommand: AsyncParsableCommand {
             return
         }
         let submitted = try await Environment.withDatabase { database in
-            try await PullRequestBot.run { opener, settings in
+            try await PullRequestBot.run { bot in
                 // The referent's notice is decided with the record, in its transaction.
-                try await OnboardingFlow(database: database, outcome: outcome, reminders: try await PullRequestFollowUp.reminderPass(settings),
-                                         logger: Environment.logger).open(prepared, with: opener)
+                try await OnboardingFlow(database: database, outcome: outcome, reminders: try await PullRequestBot.followUp(database, bot).reminderPass(),
+                                         logger: Environment.logger).open(prepared, with: bot.opener)
             }
         }
         if let failure = submitted.recordFailure {

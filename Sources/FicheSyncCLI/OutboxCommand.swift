@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import FicheSync
+import FicheSyncServer
 import Foundation
 import PRBot
 import Providers
@@ -103,10 +104,8 @@ struct OutboxDeliver: AsyncParsableCommand {
                                         from: environment["MAIL_FROM"] ?? "secretariat@\(domain)")
             print("sandbox: no MAIL_HOST: email goes to the sandbox SMTP receiver on 127.0.0.1:\(started.port), for this run only")
         }
-        var mattermost: (any MessageChannel)?
-        if let url = environment["MATTERMOST_URL"], let token = environment["MATTERMOST_BOT_TOKEN"] {
-            mattermost = MattermostChannel(client: MattermostClient(http: HTTPClient.shared, credentials: MattermostCredentials(url: url, token: token)))
-        } else {
+        let mattermost = PullRequestFollowUp.mattermost(Environment.settings)
+        if mattermost == nil {
             print("mattermost: not configured (MATTERMOST_URL, MATTERMOST_BOT_TOKEN): its messages wait in the outbox")
         }
         let email = EmailChannel(sender: SMTPSender(settings: settings))

@@ -10,10 +10,6 @@ import Sandbox
 /// `GITHUB_TOKEN`, the sandbox's — its repositories kept in `$FICHESYNC_HOME/sandbox/github`,
 /// where `fichesync sandbox` serves them later (with the command that merges a pull request).
 enum PullRequestBot {
-    /// The in-process sandbox while `run`'s body runs on it (`nil` on a real GitHub): for what
-    /// needs more of it than the exports (its App's trust, its SMTP receiver's mails).
-    @TaskLocal static var sandbox: FakeSandbox?
-
     /// Opens a pull request with `open`, then stores it in `pull_requests` with what the bot
     /// knows of it (kind, member, referent, recruit's address, startups), so the watcher
     /// follows it from the start. A PR opened but not recorded is not lost: the next polling
@@ -21,13 +17,13 @@ enum PullRequestBot {
     static func openAndRecord(_ facts: OpenedPullRequestRecord,
                               _ open: @escaping @Sendable (PullRequestOpener) async throws -> PullRequestOpener.Opened) async throws -> PullRequestOpener.Opened {
         try await Environment.withDatabase { database in
-            try await run { opener, settings in
-                let opened = try await open(opener)
+            try await run { bot in
+                let opened = try await open(bot.opener)
                 // The referent's notice is decided with the record, in its transaction.
-                let watcher = PullRequestWatcher(database: database, repository: opener.upstream, botFork: opener.fork, logger: Environment.logger)
-                    .reminding(with: try await PullRequestFollowUp.reminderPass(settings))
+                let watcher = PullRequestWatcher(database: database, repository: bot.opener.upstream, botFork: bot.opener.fork, logger: Environment.logger)
+                    .reminding(with: try await followUp(database, bot).reminderPass())
                 do {
-                    _ = try await watcher.record(opened, facts, github: opener.github, now: Date())
+                    _ = try await watcher.record(opened, facts, github: bot.opener.github, now: Date())
                 } catch {
                     FileHandle.standardError.write(Data("fichesync: warning: pull request \(opened.url) opened but not recorded (\(describe(error))); the next `fichesync watch` finds it\n".utf8))
                 }
@@ -36,10 +32,15 @@ enum PullRequestBot {
         }
     }
 
-    /// Runs `body` with the bot and the settings in effect: the environment's, or the
-    /// sandbox's `export` lines (its GitHub, and its upstream as FICHES_REPOSITORY).
+    /// The follow-up's passes on `bot`, the accounts side reading the environment.
+    static func followUp(_ database: Database, _ bot: BotConnection) -> PullRequestFollowUp {
+        PullRequestFollowUp(database: database, bot: bot, environment: Environment.settings, logger: Environment.logger)
+    }
+
+    /// Runs `body` with the bot in effect: the environment's GitHub, or the sandbox's (its
+    /// `export` lines over the environment: its GitHub, and its upstream as FICHES_REPOSITORY).
     /// - Parameter what: what goes to the sandbox's GitHub, for the line that says so.
-    static func run<T: Sendable>(_ what: String = "the pull request goes", _ body: (PullRequestOpener, FicheSyncSettings) async throws -> T) async throws -> T {
+    static func run<T: Sendable>(_ what: String = "the pull request goes", _ body: (BotConnection) async throws -> T) async throws -> T {
         let configured: BotConnection?
         do {
             configured = try BotConnection.configured(Environment.settings, http: HTTPClient.shared, logger: Environment.logger)
@@ -48,12 +49,12 @@ enum PullRequestBot {
         }
         do {
             if let configured {
-                return try await body(configured.opener, configured.settings)
+                return try await body(configured)
             }
             let bot = try await BotConnection.sandbox(Environment.settings, http: HTTPClient.shared, logger: Environment.logger)
             FileHandle.standardError.write(Data("fichesync: sandbox: no GITHUB_TOKEN, so \(what) to the sandbox's GitHub (\(FakeSandbox.upstream), in \(SandboxCommand.repositories)); `fichesync sandbox` serves it and says how to merge it\n".utf8))
             do {
-                let result = try await $sandbox.withValue(bot.sandbox) { try await body(bot.opener, bot.settings) }
+                let result = try await body(bot)
                 try await bot.stop()
                 return result
             } catch {
@@ -64,6 +65,8 @@ enum PullRequestBot {
             Swift.print("fichesync: refused: \(refused.message)")
             Foundation.exit(1)
         } catch let problem as BotConnection.Problem {
+            fail(problem.description)
+        } catch let problem as PullRequestFollowUp.Problem {
             fail(problem.description)
         } catch let error as ProviderError {
             fail("no pull request: \(error.description)")

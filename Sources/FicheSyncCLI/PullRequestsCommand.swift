@@ -1,7 +1,9 @@
 import ArgumentParser
 import FicheSync
 import Foundation
+import FicheSyncServer
 import PRBot
+import Providers
 
 enum PullRequestsFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json
@@ -151,7 +153,12 @@ struct PullRequestsConfirm: AsyncParsableCommand {
     func run() async throws {
         let outcome: ReferentConfirmation.Outcome
         do {
-            outcome = try await PullRequestFollowUp.confirm(token.split(separator: "/").last.map(String.init) ?? token, now: Date())
+            let token = token.split(separator: "/").last.map(String.init) ?? token
+            outcome = try await Environment.withDatabase { database in
+                try await PullRequestBot.run("the confirmation goes") { bot in
+                    try await PullRequestBot.followUp(database, bot).confirmation().confirm(token, now: Date())
+                }
+            }
         } catch let refused as ReferentConfirmation.Refused {
             print("refused: \(refused.message)")
             throw ExitCode(1)
@@ -181,7 +188,28 @@ struct PullRequestsTick: AsyncParsableCommand {
     )
 
     func run() async throws {
-        let report = try await PullRequestFollowUp.tick(now: Date())
+        let report: PullRequestTick.Report
+        do {
+            report = try await Environment.withDatabase { database in
+                try await PullRequestBot.run("the pass follows the pull requests") { bot in
+                    let followUp = PullRequestBot.followUp(database, bot)
+                    if bot.sandbox == nil, try CheckConfiguration(bot.settings) == nil {
+                        print("checks: no GitHub App (GITHUB_APP_ID, GITHUB_APP_INSTALLATION_ID, GITHUB_APP_PRIVATE_KEY): new heads are not checked")
+                    }
+                    if try SMTPSettings.fromEnvironment(bot.settings.environment) == nil {
+                        print("outbox: no MAIL_HOST: messages wait in the outbox (`fichesync outbox deliver` sends them)")
+                    }
+                    let report = try await followUp.tick(now: Date())
+                    // This run's sandbox stops with it: what its SMTP receiver got is said here.
+                    for mail in bot.sandbox?.smtp.mails ?? [] {
+                        print("sandbox: received for \(mail.recipients.joined(separator: ", ")): \(mail.parsed.subject)")
+                    }
+                    return report
+                }
+            }
+        } catch let error as ProviderError {
+            fail("the pass stopped: \(error.description)")
+        }
         if let polling = report.polling {
             for seen in polling.changed {
                 print("#\(seen.number) \(seen.changes.map(\.description).joined(separator: ", ")) \(seen.url)")

@@ -47,18 +47,10 @@ struct ServeCommand: AsyncParsableCommand {
                 fail("--seed seeds the sandbox, and GITHUB_TOKEN is set: the pull requests go to \(Environment.settings.githubRepository), not to a sandbox")
             }
             try await FicheSyncServer.serve(options: .init(host: host, port: port, sandboxSeed: seed), settings: Environment.settings, metrics: metrics,
-                                            parts: Self.parts, logger: Environment.logger)
+                                            parts: ServiceParts.standard(environment: Environment.settings, logger: Environment.logger), logger: Environment.logger)
         } catch {
             fail("serve on \(host):\(port) stopped: \(describe(error))")
         }
     }
 
-    /// The service's reminders, checks, confirmation and scheduled jobs, on the bot it keeps up.
-    @Sendable static func parts(database: Database, bot: BotConnection) async throws -> ServiceParts {
-        ServiceParts(reminders: try await PullRequestFollowUp.reminderPass(bot.settings),
-                     headChecks: try PullRequestFollowUp.headChecks(database: database, settings: bot.settings, sandbox: bot.sandbox),
-                     confirmation: try await PullRequestFollowUp.confirmation(database: database, opener: bot.opener, settings: bot.settings,
-                                                                              sandbox: bot.sandbox),
-                     jobs: try ScheduledJobs.definitions(database: database, bot: bot))
-    }
 }

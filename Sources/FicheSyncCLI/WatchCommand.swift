@@ -28,8 +28,8 @@ struct WatchCommand: AsyncParsableCommand {
         let report: PollingPass.Report
         do {
             report = try await Environment.withDatabase { database in
-                try await PullRequestBot.run("the pass watches") { opener, settings in
-                    try await PullRequestFollowUp.pollingPass(database: database, opener: opener, settings: settings).run(now: Date())
+                try await PullRequestBot.run("the pass watches") { bot in
+                    try await PullRequestBot.followUp(database, bot).pollingPass().run(now: Date())
                 }
             }
         } catch let error as ProviderError {
@@ -43,25 +43,6 @@ struct WatchCommand: AsyncParsableCommand {
         if let error = report.followUpError {
             FileHandle.standardError.write(Data("fichesync: the accounts of a merge could not be done (\(error)); the next pass tries again\n".utf8))
             throw ExitCode(1)
-        }
-    }
-}
-
-/// The reconcile a merge sets off, narrowed to `members`: the providers the environment
-/// configures, or the sandbox's as `fichesync reconcile` runs it (its state kept in the database).
-func reconcile(_ members: [String], database: Database) async throws {
-    let configuration = try ProviderConfiguration(environment: Environment.settings.environment)
-    var providers = ReconcileProviders(configuration)
-    let settings = AccountRules.make(Environment.settings, configuration: configuration)
-    try await database.withConnection { connection in
-        if providers.isSandbox { try await providers.startSandbox(connection: connection, recording: true, logger: Environment.logger) }
-        do {
-            _ = try await providers.reconciler.run(memberIDs: members, settings: settings, today: .today(), connection: connection,
-                                                   logger: Environment.logger)
-            try await providers.stopSandbox()
-        } catch {
-            try? await providers.stopSandbox()
-            throw error
         }
     }
 }

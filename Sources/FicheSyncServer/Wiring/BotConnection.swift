@@ -68,4 +68,19 @@ public struct BotConnection: Sendable {
     public func stop() async throws {
         try await sandbox?.stop()
     }
+
+    /// Runs `body` on the environment's GitHub, or on a sandbox started for it and stopped after.
+    public static func with<T: Sendable>(_ settings: FicheSyncSettings, http: HTTPClient, logger: Logger,
+                                         _ body: (BotConnection) async throws -> T) async throws -> T {
+        if let configured = try configured(settings, http: http, logger: logger) { return try await body(configured) }
+        let bot = try await sandbox(settings, http: http, logger: logger)
+        do {
+            let result = try await body(bot)
+            try await bot.stop()
+            return result
+        } catch {
+            try? await bot.stop()
+            throw error
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import FicheSync
+import Logging
 import PRBot
 import Scheduler
 
@@ -25,4 +26,16 @@ public struct ServiceParts: Sendable {
 
     /// Builds the parts once the database and the bot are up.
     public typealias Builder = @Sendable (Database, BotConnection) async throws -> ServiceParts
+
+    /// What `fichesync serve` runs: the follow-up's reminders, head checks and confirmation,
+    /// and the standard scheduled jobs, all on the bot it keeps up.
+    /// - Parameter environment: the environment's settings (the bot's add the sandbox's exports).
+    public static func standard(environment: FicheSyncSettings, logger: Logger) -> Builder {
+        { database, bot in
+            let followUp = PullRequestFollowUp(database: database, bot: bot, environment: environment, logger: logger)
+            return ServiceParts(reminders: try await followUp.reminderPass(), headChecks: try followUp.headChecks(),
+                                confirmation: try await followUp.confirmation(),
+                                jobs: try ScheduledJobs(database: database, environment: environment, bot: bot, logger: logger).definitions())
+        }
+    }
 }

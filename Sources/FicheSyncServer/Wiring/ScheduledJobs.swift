@@ -2,41 +2,61 @@ import Accounts
 import AsyncHTTPClient
 import FicheSync
 import Foundation
+import Logging
 import PRBot
 import Providers
-import FicheSyncServer
-import Sandbox
 import Scheduler
 
 /// The standard jobs' actions, wired to what fichesync does today — the same functions the
 /// commands run, so a scheduled `sync` is `fichesync sync`, a scheduled `reconcile` is
 /// `fichesync reconcile`. The table (names, schedules) is `Scheduler.StandardJobs`; this file
-/// only gives each job its action, here because the providers' wiring (the sandbox included)
-/// lives in this target. A job left out of ``actions(database:)`` runs as "not available yet".
-enum ScheduledJobs {
-    /// The jobs with their schedules (`FICHESYNC_JOB_<NAME>` overrides) and actions.
-    /// - Parameter bot: the bot `serve` keeps up (its settings carry the sandbox's exports, and
-    ///   the PR tick uses its GitHub); `nil` for a command, which connects for each run.
-    static func definitions(database: Database, bot: BotConnection? = nil) throws(JobConfigurationError) -> [JobDefinition] {
-        try StandardJobs.definitions(environment: ProcessInfo.processInfo.environment, actions: actions(database: database, bot: bot))
+/// only gives each job its action.
+public struct ScheduledJobs: Sendable {
+    public let database: Database
+    /// The environment's settings (without a sandbox's exports).
+    public let environment: FicheSyncSettings
+    /// The bot `serve` keeps up (its settings carry the sandbox's exports, and the PR tick uses
+    /// its GitHub); `nil` for a command, which connects for each run.
+    public let bot: BotConnection?
+    public let logger: Logger
+    /// Where the `FICHESYNC_JOB_<NAME>` schedules are read: the process's environment (one
+    /// variable per job, so not in the settings table).
+    let schedules: [String: String]
+
+    public init(database: Database, environment: FicheSyncSettings, bot: BotConnection? = nil, logger: Logger,
+                schedules: [String: String] = ProcessInfo.processInfo.environment) {
+        self.database = database
+        self.environment = environment
+        self.bot = bot
+        self.logger = logger
+        self.schedules = schedules
     }
 
-    static func actions(database: Database, bot: BotConnection?) -> [String: JobAction] {
-        let settings = bot?.settings ?? Environment.settings
+    /// The jobs with their schedules (`FICHESYNC_JOB_<NAME>` overrides) and actions.
+    public func definitions() throws(JobConfigurationError) -> [JobDefinition] {
+        try StandardJobs.definitions(environment: schedules, actions: actions())
+    }
+
+    func actions() -> [String: JobAction] {
+        let jobs = self
         return [
-            "sync": { context in try await sync(database, settings, context) },
-            "reconcile": { context in try await reconcile(database, settings, mailingLists: false, context) },
+            "sync": { context in try await jobs.sync(context) },
+            "reconcile": { context in try await jobs.reconcile(mailingLists: false, context) },
             // `reconcile --lists`: the set-<startup> lists cost one OVH request each, hence weekly.
-            "mailing-lists": { context in try await reconcile(database, settings, mailingLists: true, context) },
-            "outbox": { context in try await deliverOutbox(database, settings, context) },
-            "member-notices": { context in try await memberNotices(database, settings, context) },
-            "prs-tick": { context in try await pullRequestTick(database, bot, context) },
+            "mailing-lists": { context in try await jobs.reconcile(mailingLists: true, context) },
+            "outbox": { context in try await jobs.deliverOutbox(context) },
+            "member-notices": { context in try await jobs.memberNotices(context) },
+            "prs-tick": { context in try await jobs.pullRequestTick(context) },
         ]
     }
 
+    /// The settings in effect: the bot's (with the sandbox's exports) when there is one.
+    var settings: FicheSyncSettings { bot?.settings ?? environment }
+
     /// `fichesync sync` of `FICHES_REPOSITORY`: fetched into its mirror, synced incrementally.
-    static func sync(_ database: Database, _ settings: FicheSyncSettings, _ context: JobContext) async throws -> String {
-        let source = settings.fichesRepository, cache = Environment.repositoryCache
+    func sync(_ context: JobContext) async throws -> String {
+        let source = settings.fichesRepository
+        let cache = RepositoryCache(directory: (environment.home as NSString).appendingPathComponent("repositories"))
         // Classifying looks at the disk, resolving fetches: both off the concurrency pool.
         let (kind, resolved) = try await BlockingWork.run {
             let kind = try ContentSource.classify(source, revisionRequested: false)
@@ -50,9 +70,10 @@ enum ScheduledJobs {
         return report.summary
     }
 
-    /// `fichesync reconcile` (with `--lists` for the weekly job): the providers the environment
-    /// configures, or the sandbox's. Failed operations make the run a failure, listed.
-    static func reconcile(_ database: Database, _ settings: FicheSyncSettings, mailingLists: Bool, _ context: JobContext) async throws -> String {
+    /// `fichesync reconcile` (with `--lists` for the weekly job): the providers the settings
+    /// configure, or the sandbox's. Failed operations make the run a failure, listed.
+    func reconcile(mailingLists: Bool, _ context: JobContext) async throws -> String {
+        let settings = settings
         let configuration = try ProviderConfiguration(environment: settings.environment)
         var providers = ReconcileProviders(configuration)
         let accounts = AccountRules.make(settings, configuration: configuration, mailingLists: mailingLists)
@@ -84,7 +105,8 @@ enum ScheduledJobs {
 
     /// The day's member notices (contract ending D-30/15/2, departure J+1/J+30), written to
     /// the outbox; the `outbox` job delivers them.
-    static func memberNotices(_ database: Database, _ settings: FicheSyncSettings, _ context: JobContext) async throws -> String {
+    func memberNotices(_ context: JobContext) async throws -> String {
+        let settings = settings
         let messages = MemberNoticeMessages(texts: try await MemberNoticeTexts.load(), domain: settings.value("SECRETARIAT_DOMAIN") ?? "beta.gouv.fr",
                                             publicURL: settings.publicURL)
         let report = try await MemberNoticePass(messages: messages, logger: context.logger)
@@ -95,12 +117,9 @@ enum ScheduledJobs {
     /// `fichesync outbox deliver`, with the configured SMTP server only: a scheduled pass
     /// never sends to a throw-away sandbox receiver (the messages would be marked sent and
     /// lost), so without MAIL_HOST the run fails, saying so, and the messages wait.
-    static func deliverOutbox(_ database: Database, _ settings: FicheSyncSettings, _ context: JobContext) async throws -> String {
-        guard try SMTPSettings.fromEnvironment(settings.environment) != nil else {
+    func deliverOutbox(_ context: JobContext) async throws -> String {
+        guard let delivery = try PullRequestFollowUp.delivery(database: database, settings: settings, logger: context.logger) else {
             throw JobError(.notConfigured, "MAIL_HOST is not set: the messages wait in the outbox (`fichesync outbox deliver` sends them to a sandbox receiver)")
-        }
-        guard let delivery = try PullRequestFollowUp.delivery(database: database, settings: settings) else {
-            throw JobError(.notConfigured, "MAIL_HOST is not set: the messages wait in the outbox")
         }
         let report = try await delivery.deliverDue(now: context.now)
         let line = "\(report.sent) sent, \(report.skipped) skipped, \(report.failed) failed"
@@ -110,11 +129,14 @@ enum ScheduledJobs {
 
     /// `fichesync prs tick`: poll, check new heads, decide the reminders due, deliver. A step
     /// that failed makes the run a failure, listed; the next tick does it again.
-    static func pullRequestTick(_ database: Database, _ bot: BotConnection?, _ context: JobContext) async throws -> String {
+    func pullRequestTick(_ context: JobContext) async throws -> String {
+        let database = database, environment = environment, logger = logger
         let report = if let bot {
-            try await PullRequestFollowUp.tick(database: database, opener: bot.opener, settings: bot.settings, sandbox: bot.sandbox, now: context.now)
+            try await PullRequestFollowUp(database: database, bot: bot, environment: environment, logger: logger).tick(now: context.now)
         } else {
-            try await PullRequestFollowUp.tick(database: database, now: context.now)
+            try await BotConnection.with(environment, http: .shared, logger: logger) { bot in
+                try await PullRequestFollowUp(database: database, bot: bot, environment: environment, logger: logger).tick(now: context.now)
+            }
         }
         var parts: [String] = []
         if let polling = report.polling { parts.append("\(polling.openOnGitHub) open, \(polling.changed.count) changed") }
