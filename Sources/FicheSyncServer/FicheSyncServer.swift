@@ -39,6 +39,8 @@ public struct FicheSyncServer: Sendable {
     let changes: MemberChangeFlow
     let webhooks: WebhookHandler?
     let pages: Pages
+    /// The blank onboarding form, rendered once (`nil`: rendered per request).
+    let blankForm: TokenPage?
     /// The planner's rules (domain, teams, protected accounts, lifecycle) the member page explains with.
     let accountRules: AccountSettings
     /// `nil`: `FICHESYNC_ADMIN_TOKEN` unset, the admin routes say admin is off.
@@ -83,6 +85,8 @@ public struct FicheSyncServer: Sendable {
         limiter = RateLimiter(options.submissions)
         proxies = try settings.value("FICHESYNC_TRUSTED_PROXIES").map(TrustedProxies.init) ?? .none
         pages = try await Pages.load()
+        blankForm = TokenPage(html: pages.html(OnboardingPage.template, title: OnboardingPage.title, sandbox: bot.isSandbox,
+                                               OnboardingPage.values(OnboardingForm(), token: TokenPage.placeholder)))
     }
 
     /// The router: every route, counted by the metrics middleware, with the security headers.

@@ -96,6 +96,29 @@ import Testing
         }
     }
 
+    /// `GET /` is served from the page rendered once at start, with a fresh token each time:
+    /// the same bytes the template gives for that token, and a token the form then accepts.
+    @Test func theBlankFormIsRenderedOnceAndCarriesAFreshTokenEachTime() async throws {
+        try await ServerHarness.with { harness, client in
+            let server = harness.server
+            #expect(server.blankForm != nil, "the onboarding template holds its token exactly once")
+            let page = try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                return String(buffer: response.body)
+            }
+            let token = try ServerHarness.token(from: page)
+            #expect(server.token.verifies(token))
+            #expect(!page.contains(TokenPage.placeholder))
+            let rendered = server.pages.html(OnboardingPage.template, title: OnboardingPage.title, sandbox: server.bot.isSandbox,
+                                             OnboardingPage.values(OnboardingForm(), token: token))
+            #expect(page == rendered)
+        }
+        #expect(TokenPage(html: "no token here") == nil)
+        #expect(TokenPage(html: "\(TokenPage.placeholder) twice \(TokenPage.placeholder)") == nil)
+        let page = try #require(TokenPage(html: "<input value=\"\(TokenPage.placeholder)\">"))
+        #expect(String(buffer: page.body(token: "12.ab")) == "<input value=\"12.ab\">")
+    }
+
     @Test func aFormWithoutAValidTokenIsRefusedAndOpensNothing() async throws {
         try await ServerHarness.with { harness, client in
             for token in [nil, "", "1700000000.00", FormToken(secret: "not the server's").issue(),

@@ -5,6 +5,8 @@ import PRBot
 /// its error (their ids listed in `aria-describedby`, `aria-invalid` set), the summary of
 /// errors at the top linking to each field, and a fresh anti-forgery token.
 enum OnboardingPage {
+    static let template = "onboarding"
+    static let title = "Créer ta fiche"
     static let statusLabels: [(String, String)] = [("independent", "Indépendant·e"), ("admin", "Agent·e public·que"), ("service", "Prestataire (société de service)")]
 
     static func values(_ form: OnboardingForm, problems: [SubmissionProblem] = [], general: [String] = [], token: String) -> [String: Any] {

@@ -37,11 +37,16 @@ public struct Pages: Sendable {
         }
     }
 
+    /// `template` inside the layout.
+    func html(_ template: String, title: String, sandbox: Bool, _ values: [String: Any]) -> String {
+        let content = library.render(values, withTemplate: template) ?? ""
+        return library.render(["title": title, "sandbox": sandbox, "content": content], withTemplate: "layout") ?? content
+    }
+
     /// `template` inside the layout, as an HTML response.
     func page(_ template: String, title: String, sandbox: Bool, status: HTTPResponse.Status = .ok,
               _ values: [String: Any]) -> Response {
-        let content = library.render(values, withTemplate: template) ?? ""
-        let html = library.render(["title": title, "sandbox": sandbox, "content": content], withTemplate: "layout") ?? content
+        let html = html(template, title: title, sandbox: sandbox, values)
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))

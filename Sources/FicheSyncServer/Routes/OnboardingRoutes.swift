@@ -15,7 +15,7 @@ extension FicheSyncServer {
     func addOnboardingRoutes(to router: Router<ServerContext>) {
         let server = self
         router.get("/") { _, _ -> Response in
-            server.onboardingPage(OnboardingForm(), status: .ok)
+            server.blankForm?.response(token: server.token.issue()) ?? server.onboardingPage(OnboardingForm(), status: .ok)
         }
         router.post("/") { request, context -> Response in
             guard server.limiter.allow(server.client(request, context)) else {
@@ -84,7 +84,7 @@ extension FicheSyncServer {
 
     func onboardingPage(_ form: OnboardingForm, problems: [SubmissionProblem] = [], general: [String] = [],
                         status: HTTPResponse.Status) -> Response {
-        pages.page("onboarding", title: "Créer ta fiche", sandbox: bot.isSandbox, status: status,
+        pages.page(OnboardingPage.template, title: OnboardingPage.title, sandbox: bot.isSandbox, status: status,
                    OnboardingPage.values(form, problems: problems, general: general, token: token.issue()))
     }
 
