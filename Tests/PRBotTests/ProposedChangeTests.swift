@@ -181,29 +181,105 @@ let newEnd = FicheDate(year: 2027, month: 12, day: 31)!
 
     /// The proof the issue asks for: over every author fiche of a real-size generated corpus,
     /// extending the last mission changes exactly its `end` line and reads back as intended.
+    /// Every author fiche of the real-size corpus: each one with a mission gets its last
+    /// end moved, and exactly that line changes; read back, the fiche is the same fiche with
+    /// that one date moved (every field and position equal). One without missions is refused.
     @Test func extendingEveryFicheOfARealSizeCorpusChangesOneLineEach() throws {
         let files = CorpusGenerator(authors: 3_500, seed: 7, today: FicheDate(year: 2026, month: 11, day: 25)!).files()
             .filter { $0.path.hasPrefix("content/_authors/") }
         #expect(files.count == 3_500)
-        var extended = 0
+        var extended = 0, refused = 0
         for file in files {
             let id = String(file.path.dropFirst("content/_authors/".count).dropLast(3))
-            let before = FicheDecoder.decode(FicheLocation(kind: .author, id: id), bytes: file.bytes)
-            guard case .author(let author)? = before.fiche, let last = author.endDate else { continue }
+            let location = FicheLocation(kind: .author, id: id)
+            guard case .author(let author)? = FicheDecoder.decode(location, bytes: file.bytes).fiche else {
+                Issue.record("\(id) does not read")
+                continue
+            }
+            guard let last = author.endDate, let index = FicheTextEditor.lastMissionIndex(author.missions.map(\.end)) else {
+                #expect(throws: ChangeRefused.self) { try ProposedChange(lastMissionEnd: newEnd).apply(to: file.bytes, id: id) }
+                refused += 1
+                continue
+            }
             let end = last.adding(days: 365)
             let after = try ProposedChange(lastMissionEnd: end).apply(to: file.bytes, id: id)
             let (removed, added) = changedLines(file.bytes, after)
             #expect(removed.count == 1 && added.count == 1, "\(id): \(removed) → \(added)")
             #expect(removed.first?.contains("end: \(last)") == true && added.first == removed.first?.replacingOccurrences(of: "\(last)", with: "\(end)"), "\(id)")
-            guard case .author(let edited)? = FicheDecoder.decode(FicheLocation(kind: .author, id: id), bytes: after).fiche else {
+            guard case .author(let edited)? = FicheDecoder.decode(location, bytes: after).fiche else {
                 Issue.record("\(id) does not read back")
                 continue
             }
-            #expect(edited.endDate == end)
-            #expect(edited.missions.count == author.missions.count)
+            var expected = author
+            expected.missions[index].end = end
+            #expect(edited == expected, "\(id)")
             extended += 1
         }
-        #expect(extended > 3_000)
+        #expect(extended + refused == files.count)
+        #expect(extended > 3_000, "the corpus has missions to extend")
+    }
+
+    /// Every author fiche of the fixtures, traps included (CRLF, quoted dates, flow lists,
+    /// comments, tabs in quotes, trailing spaces): the extension, a new login and a new role
+    /// each change only their line, and read back as intended.
+    @Test func everyFixtureFicheTakesEachChangeOnItsLineOnly() throws {
+        let folder = "\(Package.fixtures)/content/_authors"
+        let ids = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".md") }.map { String($0.dropLast(3)) }.sorted()
+        #expect(ids.count >= 100)
+        var extended = 0
+        for id in ids {
+            let before = try fixture(id)
+            let location = FicheLocation(kind: .author, id: id)
+            guard case .author(let author)? = FicheDecoder.decode(location, bytes: before).fiche else { continue }
+            if let index = FicheTextEditor.lastMissionIndex(author.missions.map(\.end)), let last = author.endDate {
+                let end = last.adding(days: 400)
+                let after = try ProposedChange(lastMissionEnd: end).apply(to: before, id: id)
+                let (removed, added) = changedLines(before, after)
+                #expect(removed.count == 1 && added.count == 1 && added.first?.contains("\(end)") == true, "\(id): \(removed) → \(added)")
+                if case .author(let edited)? = FicheDecoder.decode(location, bytes: after).fiche {
+                    var expected = author
+                    expected.missions[index].end = end
+                    #expect(edited == expected, "\(id)")
+                } else {
+                    Issue.record("\(id) does not read back after the extension")
+                }
+                extended += 1
+            }
+            for change in [ProposedChange(github: "nouveau-login"), ProposedChange(role: "Coach : agile & produit")] {
+                let after = try change.apply(to: before, id: id)
+                let (removed, added) = changedLines(before, after)
+                #expect(removed.count <= 1 && added.count == 1, "\(id): \(removed) → \(added)")
+                guard case .author(let edited)? = FicheDecoder.decode(location, bytes: after).fiche else {
+                    Issue.record("\(id) does not read back after \(change)")
+                    continue
+                }
+                if change.github != nil { #expect(edited.github?.value == "nouveau-login", "\(id)") }
+                if change.role != nil { #expect(edited.role == "Coach : agile & produit", "\(id)") }
+                #expect(edited.missions.map(\.end) == author.missions.map(\.end), "\(id)")
+                #expect(edited.fullname.value == author.fullname.value, "\(id)")
+            }
+        }
+        #expect(extended >= 100)
+    }
+
+    /// The mission that ends last is extended, wherever it is listed.
+    @Test func theMissionThatEndsLastIsExtendedEvenWhenListedFirst() throws {
+        let before = Array("""
+        ---
+        fullname: Ada Lovelace
+        role: Développeuse
+        missions:
+          - start: 2024-01-01
+            end: 2026-06-30
+            status: independent
+          - start: 2022-01-01
+            end: 2023-06-30
+            status: admin
+        ---
+
+        """.utf8)
+        let after = try ProposedChange(lastMissionEnd: newEnd).apply(to: before, id: "ada.lovelace")
+        #expect(changedLines(before, after) == (["    end: 2026-06-30"], ["    end: 2027-12-31"]))
     }
 }
 

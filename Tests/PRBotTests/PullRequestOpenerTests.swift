@@ -63,7 +63,9 @@ import Testing
         let draft = try bot.draft()
         let opened = try await bot.opener.open(draft)
         let requests = TestMetricsSystem.providerRequests(to: bot.opener.github.transport.baseURL) - requestsBefore
-        #expect(requests <= 8, "requests per submission: \(requests)")
+        // The default branch asked (GET /repos), its head with its tree (GET commits/{ref}),
+        // the open PRs, the fiche not already there, tree, commit, branch, pull request.
+        #expect(requests == 8, "requests per submission: \(requests)")
         #expect(!opened.existing)
         #expect(opened.branch == draft.branch)
         let after = try await bot.hosting.branches(of: FakeSandbox.fork)
@@ -89,6 +91,30 @@ import Testing
         #expect(author.fullname.value == "Léa Martin")
         #expect(author.missions.flatMap { $0.startups.map(\.value) } == ["auxAJ", "e-inspé"])
         #expect(author.github?.value == "lea-martin")
+
+        // The next submission on the same opener knows the default branch: one request fewer.
+        let second = try bot.draft(replacing("fullname", with: "\"Noé Martin\"", in: replacing("github", with: "\"noe-martin\"", in: Bot.json)))
+        let secondBefore = TestMetricsSystem.providerRequests(to: bot.opener.github.transport.baseURL)
+        _ = try await bot.opener.open(second)
+        #expect(TestMetricsSystem.providerRequests(to: bot.opener.github.transport.baseURL) - secondBefore == 7)
+    }
+
+    /// `GITHUB_BASE_BRANCH` names the branch; unset, the upstream's default branch is asked
+    /// (here renamed to `main` on the sandbox: the pull request goes there, not to master).
+    @Test func pullRequestsGoToTheDefaultBranchOrTheConfiguredOne() async throws {
+        let bot = try await Bot.start()
+        defer { Task { [sandbox = bot.sandbox] in try? await sandbox.stop() } }
+        let github = bot.opener.github, upstream = bot.opener.upstream
+        let master = try #require(try await github.reference(upstream, "heads/master")).object.sha
+        try await bot.hosting.setDefaultBranch(of: FakeSandbox.upstream, to: "main", at: master)
+        let opened = try await bot.opener.open(try bot.draft())
+        #expect(try await github.pullRequest(upstream, number: opened.number)?.base.ref == "main")
+
+        let settings = FicheSyncSettings(environment: ["GITHUB_TOKEN": "t", "GITHUB_FORK": "fichesync-bot/beta.gouv.fr", "GITHUB_BASE_BRANCH": "master"])
+        #expect(try BotConfiguration(settings)?.baseBranch == "master")
+        #expect(throws: BotConfiguration.Problem.self) {
+            try BotConfiguration(FicheSyncSettings(environment: ["GITHUB_TOKEN": "t", "GITHUB_FORK": "a/b", "GITHUB_BASE_BRANCH": "../x"]))
+        }
     }
 
     @Test func theSamePersonAgainGetsTheOpenPullRequest() async throws {
@@ -119,6 +145,59 @@ import Testing
         #expect((bot.hosting.snapshot.pulls[FakeSandbox.upstream] ?? []).count == 1)
     }
 
+    /// The files of the open pull requests are read once per head: with one open for someone
+    /// else, the first submission reads its files (9 requests), the next reads none (7).
+    @Test func theFilesOfOpenPullRequestsAreReadOncePerHead() async throws {
+        let bot = try await Bot.start()
+        defer { Task { [sandbox = bot.sandbox] in try? await sandbox.stop() } }
+        let github = bot.opener.github, fork = bot.opener.fork, upstream = bot.opener.upstream
+        let base = try #require(try await github.reference(upstream, "heads/master")).object.sha
+        let tree = try await github.createTree(fork, base: try await github.commit(upstream, sha: base).tree.sha,
+                                               files: [.init(path: "content/_authors/autre.personne.md", content: "---\nfullname: Autre Personne\n---\n")])
+        try await github.createBranch(fork, "patch-2", sha: try await github.createCommit(fork, message: "autre", tree: tree, parents: [base]))
+        _ = try await github.createPullRequest(upstream, title: "Autre", head: "fichesync-bot:patch-2", base: "master", body: "", maintainerCanModify: false)
+        func requests(_ draft: PullRequestDraft) async throws -> Int64 {
+            let before = TestMetricsSystem.providerRequests(to: github.transport.baseURL)
+            #expect(try await !bot.opener.open(draft).existing)
+            return TestMetricsSystem.providerRequests(to: github.transport.baseURL) - before
+        }
+        #expect(try await requests(try bot.draft()) == 9)
+        #expect(try await requests(try bot.draft(replacing("fullname", with: "\"Noé Martin\"", in: replacing("github", with: "\"noe-martin\"", in: Bot.json)))) == 7)
+        #expect((bot.hosting.snapshot.pulls[FakeSandbox.upstream] ?? []).count == 3)
+    }
+
+    /// A fault reading an open pull request's files fails the submission before anything is
+    /// written; a fault removing the branch after a failed pull request leaves the branch,
+    /// which the next run moves and uses: still one pull request, no second branch.
+    @Test func faultsAroundTheBranchLeaveNothingTheNextRunCannotMend() async throws {
+        let bot = try await Bot.start()
+        defer { Task { [sandbox = bot.sandbox] in try? await sandbox.stop() } }
+        let other = try bot.draft(replacing("fullname", with: "\"Noé Martin\"", in: replacing("github", with: "\"noe-martin\"", in: Bot.json)))
+        _ = try await bot.opener.open(other)
+        let files = "GET /repos/{owner}/{repo}/pulls/{pull_number}/files"
+        #expect(FakeGitHubServer.endpoints.contains(files))
+        // A new opener: it has not seen the open pull request's files yet.
+        let fresh = PullRequestOpener(github: bot.opener.github, upstream: bot.opener.upstream, fork: bot.opener.fork, logger: Logger(label: "test"))
+        let draft = try bot.draft()
+        bot.sandbox.github.setFaults(Faults(failureRate: 1), on: files)
+        await #expect(throws: ProviderError.self) { try await fresh.open(draft) }
+        bot.sandbox.github.setFaults(Faults(), on: files)
+        #expect(try await bot.hosting.branches(of: FakeSandbox.fork).count == 2, "master and the other's branch only")
+
+        let pulls = "POST /repos/{owner}/{repo}/pulls", delete = "DELETE /repos/{owner}/{repo}/git/refs/{ref}"
+        #expect(FakeGitHubServer.endpoints.contains(delete))
+        bot.sandbox.github.setFaults(Faults(failureRate: 1), on: pulls)
+        bot.sandbox.github.setFaults(Faults(failureRate: 1), on: delete)
+        await #expect(throws: ProviderError.self) { try await fresh.open(draft) }
+        #expect(try await bot.hosting.branches(of: FakeSandbox.fork)[draft.branch] != nil, "the branch the failed removal left")
+        bot.sandbox.github.setFaults(Faults(), on: pulls)
+        bot.sandbox.github.setFaults(Faults(), on: delete)
+        let opened = try await fresh.open(draft)
+        #expect(!opened.existing && opened.branch == draft.branch)
+        #expect(try await bot.hosting.branches(of: FakeSandbox.fork).count == 3)
+        #expect((bot.hosting.snapshot.pulls[FakeSandbox.upstream] ?? []).count == 2)
+    }
+
     @Test func aFicheAlreadyOnMasterIsRefused() async throws {
         let bot = try await Bot.start()
         defer { Task { [sandbox = bot.sandbox] in try? await sandbox.stop() } }
@@ -131,8 +210,8 @@ import Testing
     /// Each step of the workflow failing for good: the run fails, no branch is left on the
     /// fork, no pull request is open; once the fault is gone, the next run opens exactly one.
     @Test(arguments: [
-        "GET /repos/{owner}/{repo}/git/ref/{ref}", "GET /repos/{owner}/{repo}/pulls", "GET /repos/{owner}/{repo}/contents/{path}",
-        "GET /repos/{owner}/{repo}/git/commits/{commit_sha}", "POST /repos/{owner}/{repo}/git/trees", "POST /repos/{owner}/{repo}/git/commits",
+        "GET /repos/{owner}/{repo}", "GET /repos/{owner}/{repo}/commits/{ref}", "GET /repos/{owner}/{repo}/pulls",
+        "GET /repos/{owner}/{repo}/contents/{path}", "POST /repos/{owner}/{repo}/git/trees", "POST /repos/{owner}/{repo}/git/commits",
         "POST /repos/{owner}/{repo}/git/refs", "POST /repos/{owner}/{repo}/pulls",
     ])
     func aFaultAtAnyStepLeavesNoStrayBranch(_ endpoint: String) async throws {

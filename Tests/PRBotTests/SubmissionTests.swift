@@ -112,6 +112,8 @@ func replacing(_ key: String, with value: String, in json: String = validJSON) -
         #expect(try problems(replacing("role", with: "\"Dev\\nadmin: true\""))["role"]?.contains("une seule ligne") == true)
         #expect(try problems(replacing("role", with: "\"Dev\\u0000\""))["role"] != nil)
         #expect(try problems(replacing("role", with: "\"Dev\\u202Eeb\""))["role"] != nil)
+        #expect(try problems(replacing("role", with: "\"<script>alert(1)</script>\""))["role"]?.contains("sans balise HTML") == true)
+        #expect(try problems(replacing("fullname", with: "\"Léa <img src=x onerror=alert(1)> Martin\""))["fullname"]?.contains("sans balise HTML") == true)
         #expect(try problems(replacing("role", with: "\"\(String(repeating: "a", count: 101))\""))["role"]?.contains("100 caractères au plus") == true)
         #expect(try problems(replacing("referent", with: "\"../jeanne.dupont\""))["referent"]?.contains("aucun membre") == true)
         #expect(try problems(replacing("github", with: "\"jeanne-dupont\""))["github"]?.contains("jeanne.dupont") == true)

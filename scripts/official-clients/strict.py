@@ -304,6 +304,14 @@ def hosted_checks(gh, models, exact, parsed, failure, pages):
         tree = parsed(models.GitTree, lambda: gh.rest.git.get_tree(up_owner, up_repo, commit.tree.sha))
         expect(any(item.path == "content" for item in tree.tree), "no content/ in the tree")
 
+    @check("github strict: GET commits/{ref} (a branch, a sha) is a commit; an unknown ref is 422")
+    def repository_commit():
+        commit = parsed(models.Commit, lambda: gh.rest.repos.get_commit(up_owner, up_repo, "master"))
+        expect(commit.sha == state["base"] and commit.commit.tree.sha == state["base_tree"], commit.sha)
+        again = parsed(models.Commit, lambda: gh.rest.repos.get_commit(up_owner, up_repo, state["base"]))
+        expect(again.sha == commit.sha, again.sha)
+        failure(422, models.BasicError, lambda: gh.rest.repos.get_commit(up_owner, up_repo, "no-such-branch"))
+
     @check("github strict: POST git/blobs (base64) is 201, a short-blob; GET it back is a blob")
     def blob():
         text = "---\nfullname: Strict Client\n---\n"
@@ -431,7 +439,7 @@ def hosted_checks(gh, models, exact, parsed, failure, pages):
         expect(gh.rest.git.delete_ref(fork_owner, fork_repo, f"heads/{branch}").status_code == 204, "delete")
         failure(422, models.ValidationError, lambda: gh.rest.git.delete_ref(fork_owner, fork_repo, f"heads/{branch}"))
 
-    for step in (repositories, fork, get_ref, read_objects, blob, tree_and_commit, create_ref, contents, create_pull, comments, check_runs, labels,
+    for step in (repositories, fork, get_ref, read_objects, repository_commit, blob, tree_and_commit, create_ref, contents, create_pull, comments, check_runs, labels,
                  list_and_get_pulls, pull_files, merge_pull, merge_upstream, update_and_delete_ref):
         step()
 

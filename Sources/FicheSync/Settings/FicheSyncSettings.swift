@@ -51,6 +51,7 @@ public struct FicheSyncSettings: Sendable {
         Setting(variable: "MAIL_IGNORE_TLS", summary: "true: plain SMTP; otherwise STARTTLS is required", isSecret: false, defaultValue: nil),
         Setting(variable: "MAIL_FROM", summary: "sender of the PR bot's emails (default secretariat@SECRETARIAT_DOMAIN)", isSecret: false, defaultValue: nil),
         Setting(variable: "GITHUB_FORK", summary: "the bot's fork its branches are written to (owner/name)", isSecret: false, defaultValue: nil),
+        Setting(variable: "GITHUB_BASE_BRANCH", summary: "the branch the bot's pull requests go to (unset: the content repository's default branch)", isSecret: false, defaultValue: nil),
         Setting(variable: "GITHUB_APP_ID", summary: "the GitHub App that writes check runs (its id)", isSecret: false, defaultValue: nil),
         Setting(variable: "GITHUB_APP_INSTALLATION_ID", summary: "the App's installation on the content repository", isSecret: false, defaultValue: nil),
         Setting(variable: "GITHUB_APP_PRIVATE_KEY", summary: "the App's private key (PEM text)", isSecret: true, defaultValue: nil),
@@ -102,6 +103,7 @@ public struct FicheSyncSettings: Sendable {
     public var githubTeam: String? { found["GITHUB_TEAM"] }
     public var githubRepository: String { value("GITHUB_REPOSITORY") ?? "betagouv/beta.gouv.fr" }
     public var githubFork: String? { found["GITHUB_FORK"] }
+    public var githubBaseBranch: String? { found["GITHUB_BASE_BRANCH"] }
     public var githubWebhookSecret: String? { found["GITHUB_WEBHOOK_SECRET"] }
     public var linkSecret: String? { found["FICHESYNC_LINK_SECRET"] }
     public var publicURL: String { value("FICHESYNC_PUBLIC_URL") ?? "http://localhost:8080" }

@@ -5,12 +5,15 @@ import Providers
 
 /// Where the bot opens its pull requests, from the settings (the replaced system's names):
 /// `GITHUB_TOKEN` (or `GITHUB_ORG_ADMIN_TOKEN`), `GITHUB_API_URL`, `GITHUB_REPOSITORY` (the
-/// content repository), `GITHUB_FORK` (the bot's fork, where its branches go).
+/// content repository), `GITHUB_FORK` (the bot's fork, where its branches go), and
+/// `GITHUB_BASE_BRANCH` (unset: the content repository's default branch, asked once).
 public struct BotConfiguration: Sendable, Equatable {
     public var apiURL: String
     public var token: String
     public var upstream: RepositoryName
     public var fork: RepositoryName
+    /// `nil`: the upstream's default branch.
+    public var baseBranch: String?
 
     /// Why the settings do not make a bot: one line naming the variable.
     public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
@@ -30,18 +33,24 @@ public struct BotConfiguration: Sendable, Equatable {
         guard fork != upstream else {
             throw Problem(description: "GITHUB_FORK is GITHUB_REPOSITORY: the bot writes to a fork, never to the content repository itself")
         }
-        self.init(apiURL: settings.value(GitHubCredentials.apiURLVariable) ?? "https://api.github.com", token: token, upstream: upstream, fork: fork)
+        let baseBranch = settings.githubBaseBranch
+        if let baseBranch, (try? GitHubClient.refPath(baseBranch)) == nil {
+            throw Problem(description: "GITHUB_BASE_BRANCH \"\(baseBranch.prefix(80))\" is not a branch name")
+        }
+        self.init(apiURL: settings.value(GitHubCredentials.apiURLVariable) ?? "https://api.github.com", token: token, upstream: upstream, fork: fork,
+                  baseBranch: baseBranch)
     }
 
-    public init(apiURL: String, token: String, upstream: RepositoryName, fork: RepositoryName) {
+    public init(apiURL: String, token: String, upstream: RepositoryName, fork: RepositoryName, baseBranch: String? = nil) {
         self.apiURL = apiURL
         self.token = token
         self.upstream = upstream
         self.fork = fork
+        self.baseBranch = baseBranch
     }
 
     public func opener(http: HTTPClient, logger: Logger) -> PullRequestOpener {
         let github = GitHubClient(http: http, credentials: GitHubCredentials(apiURL: apiURL, token: token, organization: upstream.owner))
-        return PullRequestOpener(github: github, upstream: upstream, fork: fork, logger: logger)
+        return PullRequestOpener(github: github, upstream: upstream, fork: fork, baseBranch: baseBranch, logger: logger)
     }
 }

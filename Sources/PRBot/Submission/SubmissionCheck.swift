@@ -188,6 +188,12 @@ extension MemberSubmission {
             problems.append(SubmissionProblem(field, "contient un caractère de contrôle ou un saut de ligne : écris sur une seule ligne, sans caractère invisible"))
             return nil
         }
+        // The fiche's one-line values are shown as they are by the community's site; a tag
+        // there would be markup on its pages. No name, role or employer needs a `<`.
+        if text.contains("<") {
+            problems.append(SubmissionProblem(field, "contient « < » : écris du texte, sans balise HTML"))
+            return nil
+        }
         return text
     }
 

@@ -129,6 +129,25 @@ extension GitHubClient {
         }
     }
 
+    /// The commit a branch (or a tag, or a sha) points to, with its tree: one request where
+    /// `git/ref` then `git/commits` take two. `nil` when no commit has that name (GitHub
+    /// answers 422 for it, 404 for a repository it does not know).
+    public func commit(_ repository: RepositoryName, at ref: String) async throws -> Commit? {
+        /// `commit`, the repository's view: the tree is inside `commit`.
+        struct RepositoryCommit: Decodable {
+            struct Inner: Decodable { var tree: Commit.Tree }
+            var sha: String
+            var commit: Inner
+        }
+        let name = try Self.refPath(ref).replacingOccurrences(of: "/", with: "%2F")
+        do {
+            let found = try await transport.send(ProviderRoute(.GET, "\(repository.path)/commits/\(name)"), as: RepositoryCommit.self).value
+            return Commit(sha: try Self.sha(found.sha), tree: found.commit.tree)
+        } catch let error as ProviderError where error.status == 422 {
+            return nil
+        }
+    }
+
     public func commit(_ repository: RepositoryName, sha: String) async throws -> Commit {
         try await transport.send(ProviderRoute(.GET, "\(repository.path)/git/commits/\(try Self.sha(sha))"), as: Commit.self).value
     }

@@ -91,6 +91,38 @@ extension GitHubObjects {
                       })
     }
 
+    /// `commit` (the repository's view of a commit, not the Git Data API's `git-commit`):
+    /// `GET /repos/{owner}/{repo}/commits/{ref}`. The GitHub accounts of its author and
+    /// committer are `null`, as GitHub answers for an address it links to no account.
+    struct RepositoryCommit: Encodable, Sendable {
+        var url, sha, node_id, html_url, comments_url: String
+        var commit: Inner
+        @Nullable var author: String? = nil
+        @Nullable var committer: String? = nil
+        var parents: [Commit.Parent]
+
+        struct Inner: Encodable, Sendable {
+            var url: String
+            var author, committer: Commit.Person
+            var message: String
+            var comment_count = 0
+            var tree: Commit.Reference
+            var verification = Commit.Verification()
+        }
+    }
+
+    func repositoryCommit(repository: String, _ info: GitCommitInfo) -> RepositoryCommit {
+        let git = commit(repository: repository, info)
+        let sha = git.sha
+        return RepositoryCommit(url: "\(api)/repos/\(repository)/commits/\(sha)", sha: sha, node_id: git.node_id, html_url: git.html_url,
+                                comments_url: "\(api)/repos/\(repository)/commits/\(sha)/comments",
+                                commit: .init(url: git.url, author: git.author, committer: git.committer, message: git.message, tree: git.tree),
+                                parents: info.parents.map {
+                                    .init(sha: $0.description, url: "\(api)/repos/\(repository)/commits/\($0)",
+                                          html_url: "https://github.com/\(repository)/commit/\($0)")
+                                })
+    }
+
     /// `git-ref`: `GET /git/ref/{ref}`, `POST /git/refs`, `PATCH /git/refs/{ref}`.
     struct Ref: Encodable, Sendable {
         var ref, node_id, url: String

@@ -111,6 +111,22 @@ public final class GitHubHosting: Sendable {
         }
     }
 
+    /// Makes `branch` the default branch of `fullName`, made at `sha` if it is new, as a
+    /// maintainer does in the repository's settings (tests: a default branch not `master`).
+    public func setDefaultBranch(of fullName: String, to branch: String, at sha: String) async throws {
+        try await perform(as: .maintainer) { session in
+            let target = try session.target(fullName)
+            let name = "refs/heads/\(branch)"
+            guard GitHubNames.isReference(name), let oid = GitHubNames.oid(sha), target.git.objectKind(oid) == .commit else {
+                throw GitHubFailure(.unprocessableEntity, "\(branch) at \(sha) cannot be a branch")
+            }
+            if try target.git.reference(target.reference(name)) == nil {
+                try target.git.setReference(target.reference(name), to: oid, force: false)
+            }
+            session.records.repositories[target.record.fullName.lowercased()]?.defaultBranch = branch
+        }
+    }
+
     /// The branches of `fullName` with their heads (tests check no stray branch is left).
     public func branches(of fullName: String) async throws -> [String: String] {
         try await perform { session in

@@ -1,7 +1,7 @@
 import FicheSync
 import Foundation
 
-/// Hosted repositories themselves: reading one, forking it, a file's contents at a ref, and
+/// Hosted repositories themselves: reading one, forking it, a commit and a file's contents at a ref, and
 /// bringing a fork's branch up to date with its upstream (`merge-upstream`).
 extension FakeGitHubServer {
     static let reposRoutes: [GitHubRoute] = [
@@ -30,6 +30,13 @@ extension FakeGitHubServer {
             }
             return call.reply(call.objects.contentFile(repository: target.record.fullName, ref: ref, path: path,
                                                        blob: entry.oid.description, bytes: try target.git.blob(entry.oid)))
+        },
+        // One segment: `commits/{ref}/check-runs` is another endpoint (a branch with slashes is sent escaped).
+        GitHubRoute(.GET, "/repos/{owner}/{repo}/commits/{ref}", documentation: "commits/commits#get-a-commit", access: .read) { _, call, session in
+            let target = try session.target(call)
+            let ref = (call.raw["ref"] ?? "").removingPercentEncoding ?? ""
+            guard let commit = try target.commit(ref) else { throw GitHubFailure(.unprocessableEntity, "No commit found for SHA: \(ref)") }
+            return call.reply(call.objects.repositoryCommit(repository: target.record.fullName, try target.git.commitInfo(commit)))
         },
         GitHubRoute(.POST, "/repos/{owner}/{repo}/merge-upstream", documentation: "branches/branches#sync-a-fork-branch-with-the-upstream-repository",
                     access: .write) { _, call, session in
