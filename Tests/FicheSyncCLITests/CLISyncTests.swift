@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import Providers
 import Testing
 import TestKit
 @testable import FicheSync
@@ -161,7 +163,7 @@ extension CLISyncTests {
         defer { _ = sandbox }
         var text = ""
         let deadline = ContinuousClock.now + .seconds(60)
-        while text.split(separator: "\n").count < 18, ContinuousClock.now < deadline {
+        while text.split(separator: "\n").count < 22, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(50))
             text = sandbox.stdout
         }
@@ -178,6 +180,20 @@ extension CLISyncTests {
         // The hosted upstream, seeded from the fixtures, is a source `sync` reads.
         let upstream = try #require(environment["FICHES_REPOSITORY"] ?? nil)
         #expect(try await CLI.run(["check", upstream], home: home, environment: environment).status != 2)
+
+        // The merge command it prints merges a pull request, as the README says to use it.
+        let merge = try #require(text.split(separator: "\n").first { $0.hasPrefix("#   curl -X PUT ") }).dropFirst(4)
+        let github = GitHubClient(http: .shared, credentials: GitHubCredentials(
+            apiURL: try #require(environment["GITHUB_API_URL"] ?? nil), token: try #require(environment["GITHUB_TOKEN"] ?? nil), organization: "betagouv"))
+        let upstreamName = try #require(RepositoryName("betagouv/beta.gouv.fr")), fork = try #require(RepositoryName("fichesync-bot/beta.gouv.fr"))
+        let head = try #require(try await github.commit(upstreamName, at: "master"))
+        let tree = try await github.createTree(fork, base: head.tree.sha, files: [.init(path: "content/_authors/essai.merge.md", content: "---\nfullname: Essai Merge\n---\n")])
+        try await github.createBranch(fork, "essai", sha: try await github.createCommit(fork, message: "essai", tree: tree, parents: [head.sha]))
+        let pull = try await github.createPullRequest(upstreamName, title: "Essai", head: "fichesync-bot:essai", base: "master", body: "", maintainerCanModify: false)
+        #expect(pull.number == 1)
+        let merged = try await Tool.run("/bin/sh", ["-c", String(merge) + " -s -o /dev/null -w '%{http_code}'"])
+        #expect(merged.output.contains("200"), "\(merged.output)")
+        #expect(try await github.pullRequest(upstreamName, number: 1)?.merged == true)
 
         #expect(try await CLI.run(["sync", Package.fixtures], home: home, environment: environment).status == 0)
         let first = try await CLI.run(["reconcile"], home: home, environment: environment)
