@@ -41,26 +41,10 @@ enum PullRequestBot {
     /// `export` lines over the environment: its GitHub, and its upstream as FICHES_REPOSITORY).
     /// - Parameter what: what goes to the sandbox's GitHub, for the line that says so.
     static func run<T: Sendable>(_ what: String = "the pull request goes", _ body: (BotConnection) async throws -> T) async throws -> T {
-        let configured: BotConnection?
         do {
-            configured = try BotConnection.configured(Environment.settings, http: HTTPClient.shared, logger: Environment.logger)
-        } catch {
-            fail(error.description)
-        }
-        do {
-            if let configured {
-                return try await body(configured)
-            }
-            let bot = try await BotConnection.sandbox(Environment.settings, http: HTTPClient.shared, logger: Environment.logger)
-            FileHandle.standardError.write(Data("fichesync: sandbox: no GITHUB_TOKEN, so \(what) to the sandbox's GitHub (\(FakeSandbox.upstream), in \(SandboxCommand.repositories)); `fichesync sandbox` serves it and says how to merge it\n".utf8))
-            do {
-                let result = try await body(bot)
-                try await bot.stop()
-                return result
-            } catch {
-                try? await bot.stop()
-                throw error
-            }
+            return try await BotConnection.with(Environment.settings, http: HTTPClient.shared, logger: Environment.logger, onSandbox: { _ in
+                FileHandle.standardError.write(Data("fichesync: sandbox: no GITHUB_TOKEN, so \(what) to the sandbox's GitHub (\(FakeSandbox.upstream), in \(SandboxCommand.repositories)); `fichesync sandbox` serves it and says how to merge it\n".utf8))
+            }, body)
         } catch let refused as PullRequestOpener.Refused {
             Swift.print("fichesync: refused: \(refused.message)")
             Foundation.exit(1)

@@ -75,7 +75,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         if let only, !configuration.isEmpty, !configuration.configured.contains(only) {
             fail("--only \(only.rawValue), but \(only.rawValue) is not configured (set \(ProviderConfiguration.requirement(of: only)))")
         }
-        var providers = ReconcileProviders(configuration)
+        let providers = ReconcileProviders(configuration)
         let settings = AccountRules.make(Environment.settings, configuration: configuration, maxDeletions: maxDeletions, mailingLists: lists)
         let progress = ApplyProgress()
         let outcome: Reconciler.Outcome
@@ -85,20 +85,14 @@ struct ReconcileCommand: AsyncParsableCommand {
             outcome = try await Environment.withDatabase { database in try await database.withConnection { connection in
                 try await Interruption.reporting({ _ in interrupted(progress.current) }) {
                     let logger = Environment.logger
-                    if providers.isSandbox { try await providers.startSandbox(connection: connection, recording: !dryRun, logger: logger) }
-                    do {
+                    return try await providers.withReconciler(connection: connection, recording: !dryRun, logger: logger) { reconciler in
                         let members = try await MemberRecord.load(from: connection, logger: logger)
                         if let member, !members.contains(where: { $0.id == member }) { throw UnknownMember(id: member) }
                         let journal = OperationJournal(connection: connection, logger: logger)
-                        var reconciler = providers.reconciler
+                        var reconciler = reconciler
                         reconciler.progress = progress
-                        let result = try await reconciler.run(members: members, settings: settings, today: today, journal: journal,
-                                                              only: only, member: member, dryRun: dryRun)
-                        try await providers.stopSandbox()
-                        return result
-                    } catch {
-                        try? await providers.stopSandbox()
-                        throw error
+                        return try await reconciler.run(members: members, settings: settings, today: today, journal: journal,
+                                                        only: only, member: member, dryRun: dryRun)
                     }
                 }
             } }

@@ -69,11 +69,14 @@ public struct BotConnection: Sendable {
         try await sandbox?.stop()
     }
 
-    /// Runs `body` on the environment's GitHub, or on a sandbox started for it and stopped after.
+    /// Runs `body` on the environment's GitHub, or on a sandbox started for it and stopped
+    /// after (`onSandbox` hears of it first: a command says so).
     public static func with<T: Sendable>(_ settings: FicheSyncSettings, http: HTTPClient, logger: Logger,
+                                         onSandbox: (BotConnection) -> Void = { _ in },
                                          _ body: (BotConnection) async throws -> T) async throws -> T {
         if let configured = try configured(settings, http: http, logger: logger) { return try await body(configured) }
         let bot = try await sandbox(settings, http: http, logger: logger)
+        onSandbox(bot)
         do {
             let result = try await body(bot)
             try await bot.stop()

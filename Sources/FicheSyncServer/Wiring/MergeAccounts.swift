@@ -34,16 +34,10 @@ enum MergeAccounts {
     /// database). The polling pass's follow-up, for the commands and the scheduled tick.
     static func reconcile(_ members: [String], settings: FicheSyncSettings, database: Database, logger: Logger) async throws {
         let configuration = try ProviderConfiguration(environment: settings.environment)
-        var providers = ReconcileProviders(configuration)
         let rules = AccountRules.make(settings, configuration: configuration)
         try await database.withConnection { connection in
-            if providers.isSandbox { try await providers.startSandbox(connection: connection, recording: true, logger: logger) }
-            do {
-                _ = try await providers.reconciler.run(memberIDs: members, settings: rules, today: .today(), connection: connection, logger: logger)
-                try await providers.stopSandbox()
-            } catch {
-                try? await providers.stopSandbox()
-                throw error
+            try await ReconcileProviders(configuration).withReconciler(connection: connection, recording: true, logger: logger) { reconciler in
+                _ = try await reconciler.run(memberIDs: members, settings: rules, today: .today(), connection: connection, logger: logger)
             }
         }
     }

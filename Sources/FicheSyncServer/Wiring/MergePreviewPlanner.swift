@@ -16,21 +16,20 @@ public enum MergePreviewPlanner {
         let known = try await MemberRecord.load(from: connection, logger: logger)
         let rules = AccountRules.make(settings, configuration: configuration)
         return { head, members in
-            var providers = ReconcileProviders(configuration)
-            if providers.isSandbox { try await providers.startSandbox(connection: connection, recording: false, logger: logger) }
-            defer { Task { [providers] in try? await providers.stopSandbox() } }
             var records = Dictionary(known.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             for author in head.authors where members.contains(author.id) { records[author.id] = MemberRecord(author: author) }
             let journal = OperationJournal(connection: connection, logger: logger)
-            var operations: [PreviewOperation] = []
-            for member in members.sorted() {
-                let outcome = try await providers.reconciler.run(members: Array(records.values), settings: rules, today: today,
-                                                                 journal: journal, member: member, dryRun: true)
-                operations += outcome.plan.operations.map {
-                    PreviewOperation(provider: $0.provider.rawValue, action: $0.action.rawValue, target: $0.target, group: $0.group, member: $0.member)
+            return try await ReconcileProviders(configuration).withReconciler(connection: connection, recording: false, logger: logger) { reconciler in
+                var operations: [PreviewOperation] = []
+                for member in members.sorted() {
+                    let outcome = try await reconciler.run(members: Array(records.values), settings: rules, today: today,
+                                                           journal: journal, member: member, dryRun: true)
+                    operations += outcome.plan.operations.map {
+                        PreviewOperation(provider: $0.provider.rawValue, action: $0.action.rawValue, target: $0.target, group: $0.group, member: $0.member)
+                    }
                 }
+                return operations
             }
-            return operations
         }
     }
 }

@@ -63,6 +63,22 @@ public struct ReconcileProviders: Sendable {
         self.store = recording ? store : nil
     }
 
+    /// Runs `body` with the reconciler: the configured providers', or the sandbox's fakes
+    /// started for it (on `connection`) and stopped after it, whatever happens.
+    public func withReconciler<T: Sendable>(connection: PostgresConnection, recording: Bool, logger: Logger,
+                                            _ body: (Reconciler) async throws -> T) async throws -> T {
+        var providers = self
+        if providers.isSandbox { try await providers.startSandbox(connection: connection, recording: recording, logger: logger) }
+        do {
+            let result = try await body(providers.reconciler)
+            try await providers.stopSandbox()
+            return result
+        } catch {
+            try? await providers.stopSandbox()
+            throw error
+        }
+    }
+
     /// Stops the fakes; after a recording run, folds the changes into the saved state.
     public func stopSandbox() async throws {
         guard let sandbox else { return }

@@ -75,22 +75,16 @@ public struct ScheduledJobs: Sendable {
     func reconcile(mailingLists: Bool, _ context: JobContext) async throws -> String {
         let settings = settings
         let configuration = try ProviderConfiguration(environment: settings.environment)
-        var providers = ReconcileProviders(configuration)
+        let providers = ReconcileProviders(configuration)
         let accounts = AccountRules.make(settings, configuration: configuration, mailingLists: mailingLists)
         let today = FicheDate.today(at: context.now)
         let logger = context.logger
         let outcome = try await database.withConnection { connection in
-            if providers.isSandbox { try await providers.startSandbox(connection: connection, recording: true, logger: logger) }
-            do {
+            try await providers.withReconciler(connection: connection, recording: true, logger: logger) { reconciler in
                 let members = try await MemberRecord.load(from: connection, logger: logger)
                 let journal = OperationJournal(connection: connection, logger: logger)
-                let result = try await providers.reconciler.run(members: members, settings: accounts, today: today, journal: journal,
-                                                                only: nil, member: nil, dryRun: false)
-                try await providers.stopSandbox()
-                return result
-            } catch {
-                try? await providers.stopSandbox()
-                throw error
+                return try await reconciler.run(members: members, settings: accounts, today: today, journal: journal,
+                                                only: nil, member: nil, dryRun: false)
             }
         }
         var line = (providers.isSandbox ? "sandbox: " : "") + outcome.plan.summary
