@@ -17,9 +17,7 @@ struct ConfigCommand: ParsableCommand {
             struct Entry: Encodable { var variable, value, source, summary: String; var secret: Bool }
             let entries = report.map { Entry(variable: $0.setting.variable, value: $0.shown, source: $0.source.rawValue,
                                              summary: $0.setting.summary, secret: $0.setting.isSecret) }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(entries), as: UTF8.self))
+            print(try jsonString(entries))
             return
         }
         let width = report.map(\.setting.variable.count).max() ?? 0

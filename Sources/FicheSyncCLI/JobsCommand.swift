@@ -68,10 +68,7 @@ struct JobsList: AsyncParsableCommand {
                              last: latest[name].map { Last(scheduledFor: $0.scheduledFor, startedAt: $0.startedAt, endedAt: $0.endedAt, result: $0.state.rawValue,
                                                            manual: $0.manual, instance: $0.instance, summary: $0.summary, error: $0.error) })
             }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.dateEncodingStrategy = .iso8601
-            print(String(decoding: try encoder.encode(shown), as: UTF8.self))
+            print(try jsonString(shown, dates: .iso8601))
             return
         }
         printTable(header: ["job", "schedule", "next (Europe/Paris)", "last run (Europe/Paris)", "result", "summary or error"], rows: jobs.map { name, schedule, summary in

@@ -98,9 +98,10 @@ struct MemberCommand: AsyncParsableCommand {
     }
 }
 
-func jsonString(_ value: some Encodable) throws -> String {
+func jsonString(_ value: some Encodable, dates: JSONEncoder.DateEncodingStrategy = .deferredToDate) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = dates
     return String(decoding: try encoder.encode(value), as: UTF8.self)
 }
 

@@ -51,10 +51,7 @@ struct OutboxList: AsyncParsableCommand {
                       attempts: $0.attempts, createdAt: $0.createdAt, nextAttemptAt: $0.sentAt == nil ? $0.nextAttemptAt : nil,
                       sentAt: $0.sentAt, lastError: $0.lastError, skipped: $0.skipped)
             }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.dateEncodingStrategy = .iso8601
-            print(String(decoding: try encoder.encode(shown), as: UTF8.self))
+            print(try jsonString(shown, dates: .iso8601))
             return
         }
         if rows.isEmpty {
