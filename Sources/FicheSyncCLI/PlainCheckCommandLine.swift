@@ -6,9 +6,9 @@ import FicheSync
 /// ArgumentParser builds the whole command tree — twenty commands, their options found by
 /// reflection — before it reads the first argument: a cost every `check` paid at start-up,
 /// as much as its validation of the whole repository. This form needs none of it. Anything
-/// else (`--rev`, `--help`, an unknown or repeated option, an argument starting with `-`)
-/// returns `nil` and goes to ArgumentParser, so its parsing, messages and exit codes stay
-/// the only ones.
+/// else (`--rev`, `--help`, an unknown or repeated option, an argument starting with `-`,
+/// the word `help`) returns `nil` and goes to ArgumentParser, so its parsing, messages and
+/// exit codes stay the only ones.
 struct PlainCheckCommandLine: Equatable {
     var source: String
     var format: CheckReport.Format
@@ -26,7 +26,7 @@ struct PlainCheckCommandLine: Equatable {
             } else if argument.hasPrefix("--format=") {
                 guard format == nil, let parsed = CheckReport.Format(rawValue: String(argument.dropFirst("--format=".count))) else { return nil }
                 format = parsed
-            } else if argument.hasPrefix("-") || source != nil {
+            } else if argument.hasPrefix("-") || argument == "help" || source != nil {
                 return nil
             } else {
                 source = argument
