@@ -27,10 +27,21 @@ struct CheckCommand: ParsableCommand {
     var format: CheckReport.Format = .text
 
     func run() throws {
+        Self.check(source, revision: rev, format: format)
+    }
+
+    /// Checks `source`, writes the report and exits: 0, or 1 when there are errors (2, from
+    /// ``fail(_:)``, when the source cannot be read). Also called without ArgumentParser for
+    /// the plain command line (``PlainCheckCommandLine``).
+    ///
+    /// Exits rather than returns: the catalog (every fiche of the repository, thousands of
+    /// small strings and arrays) would otherwise be freed one object at a time just before
+    /// the process ends, which only costs time.
+    static func check(_ source: String, revision: String?, format: CheckReport.Format) -> Never {
         let loaded: LoadedCatalog
         do {
-            let kind = try ContentSource.classify(source, revisionRequested: rev != nil)
-            loaded = try kind.load(revision: rev, cache: Environment.repositoryCache,
+            let kind = try ContentSource.classify(source, revisionRequested: revision != nil)
+            loaded = try kind.load(revision: revision, cache: Environment.repositoryCache,
                                    showProgress: Environment.stderrIsTerminal && format == .text)
         } catch {
             fail(describe(error))
@@ -39,6 +50,8 @@ struct CheckCommand: ParsableCommand {
         let report = CheckReport(source: ContentSource.redacted(source), commit: loaded.commit?.description,
                                  fileCount: loaded.catalog.fileCount, diagnostics: diagnostics)
         FileHandle.standardOutput.write(Data(report.render(format).utf8))
-        if report.errorCount > 0 { throw ExitCode(1) }
+        withExtendedLifetime(loaded) {
+            Foundation.exit(report.errorCount > 0 ? 1 : 0)
+        }
     }
 }

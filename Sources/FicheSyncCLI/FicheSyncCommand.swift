@@ -33,6 +33,9 @@ struct FicheSyncCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
+        if let check = PlainCheckCommandLine(Array(CommandLine.arguments.dropFirst())) {
+            CheckCommand.check(check.source, revision: nil, format: check.format)
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -51,6 +51,23 @@ import TestKit
         #expect(run.stdoutLines.contains { $0.hasPrefix("content/_authors/paul.martin.md:5:9: warning: ") && $0.hasSuffix(" [github-login]") })
     }
 
+    /// `check SOURCE [--format F]` is read without ArgumentParser (`PlainCheckCommandLine`):
+    /// it must answer exactly as ArgumentParser's reading of the same command does — reached
+    /// here through `--`, which the plain reading leaves to ArgumentParser.
+    @Test(arguments: [[], ["--format", "json"], ["--format=github"]])
+    func plainCommandLineAnswersAsArgumentParserDoes(format: [String]) async throws {
+        let tree = try TemporaryDirectory()
+        try tree.write(Self.brokenTree)
+        for source in [tree.path, tree.sub("no-such-folder")] {
+            let plain = try await CLI.run(["check", source] + format)
+            let parsed = try await CLI.run(["check"] + format + ["--", source])
+            #expect(plain.status == (source == tree.path ? 1 : 2))
+            #expect(plain.status == parsed.status)
+            #expect(plain.stdout == parsed.stdout)
+            #expect(plain.stderr == parsed.stderr)
+        }
+    }
+
     // MARK: sources that cannot be read, bad command lines
 
     /// A path that does not exist: status 2, one `fichesync: error:` line, nothing on stdout.

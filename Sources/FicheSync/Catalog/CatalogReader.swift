@@ -29,17 +29,20 @@ public enum CatalogReader {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: content])
         }
         let listing = try ficheFiles(inDirectory: root)
-        return try decodeInParallel(listing.files, unreadable: listing.unreadable, workers: workers) { locations, share in
+        let files = listing.files
+        return try decodeInParallel(count: files.count, unreadable: listing.unreadable, workers: workers) { batches, share in
             var buffer: [UInt8] = []
-            for location in locations {
-                let path = (root as NSString).appendingPathComponent(location.path)
-                if let reason = readRegularFile(path, into: &buffer) {
-                    let entry = UnreadableEntry(path: location.path, reason: reason)
-                    share.catalog.add(location, FicheDecoder.Result(fiche: nil, diagnostics: [entry.diagnostic]))
-                    continue
+            while let batch = batches.take() {
+                for location in files[batch] {
+                    let path = (root as NSString).appendingPathComponent(location.path)
+                    if let reason = readRegularFile(path, into: &buffer) {
+                        let entry = UnreadableEntry(path: location.path, reason: reason)
+                        share.catalog.add(location, FicheDecoder.Result(fiche: nil, diagnostics: [entry.diagnostic]))
+                        continue
+                    }
+                    share.catalog.add(location, FicheDecoder.decode(location, bytes: buffer, keepFrontMatter: keepFrontMatter))
+                    share.bytes += buffer.count
                 }
-                share.catalog.add(location, FicheDecoder.decode(location, bytes: buffer, keepFrontMatter: keepFrontMatter))
-                share.bytes += buffer.count
             }
         }
     }
@@ -103,16 +106,19 @@ public enum CatalogReader {
         let entries = try opened.ficheEntries(at: commit)
         let readable = entries.filter(\.isReadable)
         let unreadable = try entries.compactMap { try opened.unreadableEntry($0) }
-        let blobs = Dictionary(readable.map { ($0.location, $0.blob) }, uniquingKeysWith: { a, _ in a })
-        return try decodeInParallel(readable.map(\.location), unreadable: unreadable, workers: workers) { locations, share in
+        // Each thread reads its blobs itself, so reading (inflating) one file overlaps
+        // parsing another rather than all reads coming first.
+        return try decodeInParallel(count: readable.count, unreadable: unreadable, workers: workers) { batches, share in
             let repository = try GitRepository(at: repositoryPath)
-            for location in locations {
-                guard let blob = blobs[location] else { continue }
-                let (result, size) = try repository.withBlob(blob) { bytes in
-                    (FicheDecoder.decode(location, bytes: bytes, keepFrontMatter: keepFrontMatter), bytes.count)
+            while let batch = batches.take() {
+                for entry in readable[batch] {
+                    let location = entry.location
+                    let (result, size) = try repository.withBlob(entry.blob) { bytes in
+                        (FicheDecoder.decode(location, bytes: bytes, keepFrontMatter: keepFrontMatter), bytes.count)
+                    }
+                    share.catalog.add(location, result)
+                    share.bytes += size
                 }
-                share.catalog.add(location, result)
-                share.bytes += size
             }
         }
     }
@@ -125,25 +131,29 @@ public enum CatalogReader {
         var bytes = 0
     }
 
-    /// Splits `locations` into contiguous shares, one per worker, runs `work` on each share
-    /// on its own thread, and merges the partial catalogs with the `unreadable` entries'
-    /// diagnostics. The first error any worker hits wins.
+    /// Files a worker takes at a time (``WorkBatches``): small enough that the threads end
+    /// together, large enough that taking one is rare.
+    static let batchSize = 24
+
+    /// Runs `work` on one thread per worker; each takes batches of the `count` files from a
+    /// shared ``WorkBatches`` until none is left. Then merges the partial catalogs with the
+    /// `unreadable` entries' diagnostics. The first error any worker hits wins (the others
+    /// stop at their next batch).
     private static func decodeInParallel(
-        _ locations: [FicheLocation], unreadable: [UnreadableEntry], workers: Int,
-        work: @escaping @Sendable (ArraySlice<FicheLocation>, inout Share) throws -> Void
+        count: Int, unreadable: [UnreadableEntry], workers: Int,
+        work: @escaping @Sendable (WorkBatches, inout Share) throws -> Void
     ) throws -> (Catalog, Statistics) {
-        let shareCount = max(1, min(workers, locations.count / 64 + 1))
-        let shareSize = (locations.count + shareCount - 1) / shareCount
+        let shareCount = max(1, min(workers, count / 64 + 1))
+        let batches = WorkBatches(count: count, batchSize: batchSize)
         let shares = Mutex<[Share]>(Array(repeating: Share(), count: shareCount))
         let failure = Mutex<(any Error)?>(nil)
         let decodeShare: @Sendable (Int) -> Void = { index in
-            let lower = min(index * shareSize, locations.count)
-            let upper = min(lower + shareSize, locations.count)
             var share = Share()
             do {
-                try work(locations[lower..<upper], &share)
+                try work(batches, &share)
             } catch {
                 failure.withLock { if $0 == nil { $0 = error } }
+                batches.finish()
             }
             shares.withLock { $0[index] = share }
         }

@@ -72,8 +72,9 @@ public struct LoadedCatalog: Sendable {
 
 extension ContentSource {
     /// Reads the catalog: from the disk, or from git at `revision` (default `HEAD`, which for a
-    /// mirror is the remote's default branch).
-    public func load(revision: String?, cache: RepositoryCache, showProgress: Bool = false,
+    /// mirror is the remote's default branch). `cache` is only evaluated for a URL: the CLI's
+    /// reads every setting from the environment, which a folder or a repository never needs.
+    public func load(revision: String?, cache: @autoclosure () -> RepositoryCache, showProgress: Bool = false,
                      workers: Int = CatalogReader.defaultWorkers) throws -> LoadedCatalog {
         switch self {
         case .directory(let root):
@@ -82,7 +83,7 @@ extension ContentSource {
         case .repository(let path):
             return try Self.load(GitRepository(at: path), revision: revision, workers: workers, outcome: nil)
         case .remote(let url):
-            let (repository, outcome) = try cache.mirror(of: url, showProgress: showProgress)
+            let (repository, outcome) = try cache().mirror(of: url, showProgress: showProgress)
             return try Self.load(repository, revision: revision, workers: workers, outcome: outcome)
         }
     }

@@ -8,22 +8,25 @@ extension FieldDecoder {
         var competences: [Located<String>] = [], teams: [Located<String>] = [], badges: [String] = []
         var memberType: MemberType?
         var extra: [String: YAMLValue] = [:]
-        var seen = Set<String>()
+        var seen = RequiredKeys()
 
         for (key, _, value) in pairs(of: root, field: "front matter") ?? [] {
-            seen.insert(key)
             switch key {
             case "fullname":
+                seen.insert(0)
                 fullname = requiredText(value, key, at: root).map { Located($0, at: position(of: value)) }
             case "role":
+                seen.insert(1)
                 role = requiredText(value, key, at: root)
             case "domaine":
+                seen.insert(2)
                 guard let text = requiredText(value, key, at: root) else { break }
                 domaine = Domaine(text: text)
                 if domaine == nil {
                     report(.enumValue, at: value, "`domaine` must be one of \(Domaine.allCases.map(\.rawValue).joined(separator: ", ")); found \"\(text)\"")
                 }
             case "missions":
+                seen.insert(3)
                 guard let items = items(value, key) else { break }
                 for (index, item) in items.enumerated() {
                     if let mission = mission(item, "missions[\(index)]") { missions.append(mission) }
@@ -77,8 +80,10 @@ extension FieldDecoder {
                 extra[key] = value.value
             }
         }
-        for required in ["fullname", "role", "domaine", "missions"] where !seen.contains(required) {
-            report(.requiredKey, at: root, "`\(required)` is missing: every member fiche needs it")
+        if !seen.containsAll(4) {
+            for (bit, required) in ["fullname", "role", "domaine", "missions"].enumerated() where !seen.contains(bit) {
+                report(.requiredKey, at: root, "`\(required)` is missing: every member fiche needs it")
+            }
         }
         return AuthorFiche(
             id: id, fullname: fullname ?? Located("", at: position(of: root)), role: role ?? "", domaine: domaine,
@@ -88,40 +93,44 @@ extension FieldDecoder {
         )
     }
 
-    private mutating func mission(_ node: YAMLNode, _ field: String) -> Mission? {
-        guard let pairs = pairs(of: node, field: field) else { return nil }
+    private mutating func mission(_ node: YAMLNode, _ field: @autoclosure () -> String) -> Mission? {
+        guard let pairs = pairs(of: node, field: field()) else { return nil }
         var start: FicheDate?, end: FicheDate?, status: String?, employer: String?
         var startups: [Located<String>] = []
         var endPosition = position(of: node)
-        var seen = Set<String>()
+        var seen = RequiredKeys()
         var broken = false
         for (key, _, value) in pairs {
-            seen.insert(key)
             switch key {
             case "start":
-                start = date(value, "\(field).start")
+                seen.insert(0)
+                start = date(value, "\(field()).start")
                 broken = broken || start == nil
             case "end":
-                end = date(value, "\(field).end")
+                seen.insert(1)
+                end = date(value, "\(field()).end")
                 endPosition = position(of: value)
                 broken = broken || end == nil
             case "status":
-                status = requiredString(value, "\(field).status")
+                seen.insert(2)
+                status = requiredString(value, "\(field()).status")
             case "employer":
-                employer = text(value, "\(field).employer")
+                employer = text(value, "\(field()).employer")
             case "startups":
-                startups = textList(value, "\(field).startups") ?? []
-                reportDuplicates(startups, "\(field).startups")
+                startups = textList(value, "\(field()).startups") ?? []
+                reportDuplicates(startups, "\(field()).startups")
             default:
                 break
             }
         }
-        for required in ["start", "end", "status"] where !seen.contains(required) {
-            report(.requiredKey, at: node, "`\(field).\(required)` is missing: every mission has a start, an end and a status")
+        if !seen.containsAll(3) {
+            for (bit, required) in ["start", "end", "status"].enumerated() where !seen.contains(bit) {
+                report(.requiredKey, at: node, "`\(field()).\(required)` is missing: every mission has a start, an end and a status")
+            }
         }
         guard !broken, let start, let end else { return nil }
         if end <= start {
-            report(.dateOrder, at: endPosition, "`\(field).end` (\(end)) must be after its start (\(start))")
+            report(.dateOrder, at: endPosition, "`\(field()).end` (\(end)) must be after its start (\(start))")
         }
         return Mission(start: start, end: end, status: status ?? "", employer: employer, startups: startups,
                        position: position(of: node), endPosition: endPosition)

@@ -8,15 +8,15 @@ extension FieldDecoder {
         var stats: Bool?, fast: FastFunding?
         var techno: [String] = [], usertypes: [String] = [], thematiques: [String] = []
         var extra: [String: YAMLValue] = [:]
-        var seen = Set<String>()
+        var seen = RequiredKeys()
 
         for (key, _, value) in pairs(of: root, field: "front matter") ?? [] {
-            seen.insert(key)
             switch key {
-            case "title": title = requiredString(value, key)
-            case "mission": mission = requiredString(value, key)
-            case "contact": contact = requiredString(value, key)
+            case "title": seen.insert(0); title = requiredString(value, key)
+            case "mission": seen.insert(1); mission = requiredString(value, key)
+            case "contact": seen.insert(3); contact = requiredString(value, key)
             case "incubator":
+                seen.insert(2)
                 incubator = requiredString(value, key).map { Located($0, at: position(of: value)) }
             case "link": link = text(value, key)
             case "repository": repository = text(value, key)
@@ -54,8 +54,10 @@ extension FieldDecoder {
                 extra[key] = value.value
             }
         }
-        for required in ["title", "mission", "incubator", "contact"] where !seen.contains(required) {
-            report(.requiredKey, at: root, "`\(required)` is missing: every startup fiche needs it")
+        if !seen.containsAll(4) {
+            for (bit, required) in ["title", "mission", "incubator", "contact"].enumerated() where !seen.contains(bit) {
+                report(.requiredKey, at: root, "`\(required)` is missing: every startup fiche needs it")
+            }
         }
         return StartupFiche(
             id: id, title: title ?? "", mission: mission ?? "", incubator: incubator ?? Located("", at: position(of: root)),
@@ -65,65 +67,67 @@ extension FieldDecoder {
         )
     }
 
-    private mutating func phase(_ node: YAMLNode, _ field: String) -> Phase? {
-        guard let pairs = pairs(of: node, field: field) else { return nil }
+    private mutating func phase(_ node: YAMLNode, _ field: @autoclosure () -> String) -> Phase? {
+        guard let pairs = pairs(of: node, field: field()) else { return nil }
         var name: String?, start: FicheDate?, end: FicheDate?, comment: String?
         var endNode: YAMLNode?
-        var seen = Set<String>()
+        var seen = RequiredKeys()
         for (key, _, value) in pairs {
-            seen.insert(key)
             switch key {
-            case "name": name = requiredString(value, "\(field).name")
-            case "start": start = date(value, "\(field).start")
+            case "name": seen.insert(0); name = requiredString(value, "\(field()).name")
+            case "start": seen.insert(1); start = date(value, "\(field()).start")
             case "end":
-                if value.scalar?.value != .null { end = date(value, "\(field).end"); endNode = value }
+                if value.scalar?.value != .null { end = date(value, "\(field()).end"); endNode = value }
             case "comment": comment = lenientText(value)
             default: break
             }
         }
-        for required in ["name", "start"] where !seen.contains(required) {
-            report(.requiredKey, at: node, "`\(field).\(required)` is missing: every phase has a name and a start")
+        if !seen.containsAll(2) {
+            for (bit, required) in ["name", "start"].enumerated() where !seen.contains(bit) {
+                report(.requiredKey, at: node, "`\(field()).\(required)` is missing: every phase has a name and a start")
+            }
         }
         if let start, let end, let endNode, end <= start {
-            report(.dateOrder, at: endNode, "`\(field).end` (\(end)) must be after its start (\(start))")
+            report(.dateOrder, at: endNode, "`\(field()).end` (\(end)) must be after its start (\(start))")
         }
         guard let name, let start else { return nil }
         return Phase(name: name, start: start, end: end, comment: comment, position: position(of: node))
     }
 
-    private mutating func event(_ node: YAMLNode, _ field: String) -> StartupEvent? {
-        guard let pairs = pairs(of: node, field: field) else { return nil }
+    private mutating func event(_ node: YAMLNode, _ field: @autoclosure () -> String) -> StartupEvent? {
+        guard let pairs = pairs(of: node, field: field()) else { return nil }
         var name: String?, date: FicheDate?, comment: String?
-        var seen = Set<String>()
+        var seen = RequiredKeys()
         for (key, _, value) in pairs {
-            seen.insert(key)
             switch key {
-            case "name": name = requiredString(value, "\(field).name")
-            case "date": date = self.date(value, "\(field).date")
+            case "name": seen.insert(0); name = requiredString(value, "\(field()).name")
+            case "date": seen.insert(1); date = self.date(value, "\(field()).date")
             case "comment": comment = lenientText(value)
             default: break
             }
         }
-        for required in ["name", "date"] where !seen.contains(required) {
-            report(.requiredKey, at: node, "`\(field).\(required)` is missing: every event has a name and a date")
+        if !seen.containsAll(2) {
+            for (bit, required) in ["name", "date"].enumerated() where !seen.contains(bit) {
+                report(.requiredKey, at: node, "`\(field()).\(required)` is missing: every event has a name and a date")
+            }
         }
         guard let name, let date else { return nil }
         return StartupEvent(name: name, date: date, comment: comment)
     }
 
-    private mutating func fastFunding(_ node: YAMLNode, _ field: String) -> FastFunding? {
-        guard let pairs = pairs(of: node, field: field) else { return nil }
+    private mutating func fastFunding(_ node: YAMLNode, _ field: @autoclosure () -> String) -> FastFunding? {
+        guard let pairs = pairs(of: node, field: field()) else { return nil }
         var promotion: Double?, montant: Double?
         for (key, _, value) in pairs {
             switch key {
-            case "promotion": promotion = number(value, "\(field).promotion")
-            case "montant": montant = number(value, "\(field).montant")
+            case "promotion": promotion = number(value, "\(field()).promotion")
+            case "montant": montant = number(value, "\(field()).montant")
             default: break
             }
         }
         for (required, value) in [("promotion", promotion), ("montant", montant)] where value == nil
             && !pairs.contains(where: { $0.key == required }) {
-            report(.requiredKey, at: node, "`\(field).\(required)` is missing")
+            report(.requiredKey, at: node, "`\(field()).\(required)` is missing")
         }
         guard let promotion, let montant else { return nil }
         return FastFunding(promotion: promotion, montant: montant)

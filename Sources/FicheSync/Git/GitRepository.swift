@@ -1,4 +1,7 @@
 import CGit2
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One open libgit2 repository (bare or not). Reads trees and blobs straight from the object
 /// database: fichesync never checks out a work tree.
@@ -88,11 +91,13 @@ public final class GitRepository {
             else { continue }
             let subtree = try lookupTree(git_tree_entry_id(folder))
             defer { git_tree_free(subtree) }
+            // `_authors` holds authors; `_layouts` and the like hold no fiche.
+            guard folderName.hasSuffix("s"), let folderKind = FicheKind(rawValue: String(folderName.dropFirst().dropLast())) else { continue }
             let count = git_tree_entrycount(subtree)
             entries.reserveCapacity(entries.count + count)
             for j in 0..<count {
                 guard let file = git_tree_entry_byindex(subtree, j), let rawName = git_tree_entry_name(file),
-                      let location = FicheLocation(path: "content/\(folderName)/\(String(cString: rawName))")
+                      let (location, nameIsUTF8) = Self.ficheLocation(kind: folderKind, name: rawName)
                 else { continue }
                 let kind: FicheEntry.Kind
                 switch git_tree_entry_filemode(file) {
@@ -103,10 +108,25 @@ public final class GitRepository {
                 default: continue
                 }
                 entries.append(FicheEntry(location: location, blob: GitOID(git_tree_entry_id(file).pointee), kind: kind,
-                                          nameIsUTF8: String(validatingCString: rawName) != nil))
+                                          nameIsUTF8: nameIsUTF8))
             }
         }
         return entries
+    }
+
+    /// The fiche a file `name` of the folder of `kind` is (`nil` unless it is `<id>.md`), and
+    /// whether the name is UTF-8 — what `FicheLocation(path:)` finds in the file's path, read
+    /// from the name's bytes: no path is built and parsed back for each of thousands of files.
+    /// An id that is not UTF-8 shows U+FFFD for its bad bytes, as the path would.
+    static func ficheLocation(kind: FicheKind, name: UnsafePointer<CChar>) -> (FicheLocation, nameIsUTF8: Bool)? {
+        let length = strlen(name)
+        return name.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+            guard length > 3, bytes[length - 3] == UInt8(ascii: "."), bytes[length - 2] == UInt8(ascii: "m"),
+                  bytes[length - 1] == UInt8(ascii: "d") else { return nil }
+            let stem = UnsafeBufferPointer(start: bytes, count: length - 3)
+            if let id = String(validating: stem, as: UTF8.self) { return (FicheLocation(kind: kind, id: id), true) }
+            return (FicheLocation(kind: kind, id: String(decoding: stem, as: UTF8.self)), false)
+        }
     }
 
     /// Why `entry` is not read as a fiche, when it is not (``UnreadableEntry``); a link's

@@ -3,7 +3,11 @@ public struct ReferenceIndex: Sendable, Equatable {
     private var idsByKind: [FicheKind: Set<String>] = [:]
 
     public init(_ locations: some Sequence<FicheLocation>) {
-        for location in locations { idsByKind[location.kind, default: []].insert(location.id) }
+        // Listed first, then each set made at its size: inserting into growing sets rehashed
+        // the thousands of author ids several times over.
+        var listed: [FicheKind: [String]] = [:]
+        for location in locations { listed[location.kind, default: []].append(location.id) }
+        idsByKind = listed.mapValues { Set($0) }
     }
 
     public func ids(of kind: FicheKind) -> Set<String> { idsByKind[kind] ?? [] }

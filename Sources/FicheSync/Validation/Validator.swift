@@ -31,6 +31,7 @@ public struct Validator: Sendable {
         }
 
         var firstByFullname: [String: String] = [:]
+        firstByFullname.reserveCapacity(catalog.authors.count)
         let farFuture = today.adding(years: 10)
         for author in catalog.authors {
             func error(_ rule: Rule, _ position: SourcePosition, _ message: String) {
@@ -39,13 +40,17 @@ public struct Validator: Sendable {
             func warning(_ rule: Rule, _ position: SourcePosition, _ message: String) {
                 out.append(Diagnostic(path: author.path, position: position, severity: .warning, rule: rule, message: message))
             }
-            let references = author.missions.enumerated().flatMap { index, mission in
-                mission.startups.map { ("missions[\(index)].startups", $0) }
-            } + author.previously.map { ("previously", $0) } + author.startups.map { ("startups", $0) }
-            for (field, startup) in references where !startupIDs.contains(startup.value) {
+            // The field's name is only built for a reference that does not resolve.
+            func checkStartup(_ startup: Located<String>, _ field: @autoclosure () -> String) {
+                guard !startupIDs.contains(startup.value) else { return }
                 error(.unknownStartup, startup.position,
-                      "`\(field)` names the startup \"\(startup.value)\", but there is no content/_startups/\(startup.value).md")
+                      "`\(field())` names the startup \"\(startup.value)\", but there is no content/_startups/\(startup.value).md")
             }
+            for (index, mission) in author.missions.enumerated() {
+                for startup in mission.startups { checkStartup(startup, "missions[\(index)].startups") }
+            }
+            for startup in author.previously { checkStartup(startup, "previously") }
+            for startup in author.startups { checkStartup(startup, "startups") }
             for team in author.teams where !teamIDs.contains(team.value) {
                 warning(.unresolvedTeam, team.position, "`teams` names the team \"\(team.value)\", but there is no content/_teams/\(team.value).md")
             }

@@ -14,10 +14,11 @@ public enum ScalarResolver {
             // Most text starts with a letter: only the short words can be keywords.
             return text.utf8.count <= 5 ? keyword(text) ?? .string(text) : .string(text)
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."):
-            let u = Array(text.utf8)
-            if let date = timestamp(u, text) { return date }
-            if let number = number(u, text) { return number }
-            return .string(text)
+            // The text's own bytes, not a copy: every date of every mission comes here.
+            func numeric(_ u: UnsafeBufferPointer<UInt8>) -> ScalarValue {
+                timestamp(u, text) ?? number(u, text) ?? .string(text)
+            }
+            return text.utf8.withContiguousStorageIfAvailable(numeric) ?? Array(text.utf8).withUnsafeBufferPointer(numeric)
         default:
             return .string(text)
         }
@@ -36,11 +37,13 @@ public enum ScalarResolver {
 
     /// `YYYY-MM-DD` → date; `YYYY-M-D[Tt ]h:mm:ss…` → date-time. A date-shaped scalar that
     /// is not a calendar day (`2023-02-30`) stays text, so the decoder can say why.
-    private static func timestamp(_ u: [UInt8], _ text: String) -> ScalarValue? {
+    private static func timestamp(_ u: UnsafeBufferPointer<UInt8>, _ text: String) -> ScalarValue? {
         guard u.count >= 8, isDigit(u[0]), isDigit(u[1]), isDigit(u[2]), isDigit(u[3]),
               u[4] == UInt8(ascii: "-") else { return nil }
         if u.count == 10, u[7] == UInt8(ascii: "-"), isDigit(u[5]), isDigit(u[6]), isDigit(u[8]), isDigit(u[9]) {
-            return FicheDate(iso: text).map(ScalarValue.date)
+            // `FicheDate(iso:)`, on digits already checked.
+            func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(u[$1] - UInt8(ascii: "0")) } }
+            return FicheDate(year: number(0..<4), month: number(5..<7), day: number(8..<10)).map(ScalarValue.date)
         }
         // Date-time: Y-M(M)-D(D) then T/t/space(s) then a time. Loose check is enough: it only
         // decides between "date-time" and "text" for a value that is never a valid date.
@@ -62,7 +65,7 @@ public enum ScalarResolver {
 
     /// YAML 1.1 ints (decimal, `0x`, `0b`, leading-zero octal, `_` separators, base 60)
     /// and floats (`1.5`, `1e3` only with a dot, `.inf`, `.nan`).
-    private static func number(_ u: [UInt8], _ text: String) -> ScalarValue? {
+    private static func number(_ u: UnsafeBufferPointer<UInt8>, _ text: String) -> ScalarValue? {
         switch text {
         case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .float(.infinity)
         case "-.inf", "-.Inf", "-.INF": return .float(-.infinity)

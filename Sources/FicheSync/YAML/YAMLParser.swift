@@ -267,19 +267,17 @@ private struct TreeBuilder {
                                        anchor: anchor.map { String(cString: $0) }))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let collection = open.popLast() else { break }
-            let children = items[collection.firstItem...]
             var size = 1, height = 0
-            for child in children {
-                size += child.size
-                height = max(height, child.height)
+            for index in collection.firstItem..<items.count {
+                size += items[index].size
+                height = max(height, items[index].height)
             }
             let node: YAMLNode
             if collection.isMapping {
-                node = YAMLNode(.mapping(try mappingPairs(children)), at: collection.position)
+                node = YAMLNode(.mapping(try takeMappingPairs(from: collection.firstItem)), at: collection.position)
             } else {
-                node = YAMLNode(.sequence(children.map(\.node)), at: collection.position)
+                node = YAMLNode(.sequence(takeNodes(from: collection.firstItem)), at: collection.position)
             }
-            items.removeSubrange(collection.firstItem...)
             add(Entry(node: node, size: size, height: height + 1), anchor: collection.anchor)
         case YAML_ALIAS_EVENT:
             let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
@@ -303,14 +301,46 @@ private struct TreeBuilder {
         }
     }
 
-    /// The pairs of a finished mapping, read as PyYAML reads them: values of `<<` merge keys
-    /// first (for a list of mappings, earlier ones win), then the mapping's own keys, which
-    /// win over merged ones; a key written twice keeps its first place and its last value,
-    /// and is remembered in ``duplicateKeys``.
-    private mutating func mappingPairs(_ children: ArraySlice<Entry>) throws(YAMLSyntaxError) -> [YAMLPair] {
+    /// The finished sequence's items, `items[first...]`, taken off the stack.
+    ///
+    /// Moved off its end rather than copied out of a slice: a slice still alive when the
+    /// items are removed made the whole stack be copied, and each copied node cost its
+    /// strings a retain and a release — on every list of every fiche.
+    private mutating func takeNodes(from first: Int) -> [YAMLNode] {
+        var nodes: [YAMLNode] = []
+        nodes.reserveCapacity(items.count - first)
+        while items.count > first, let entry = items.popLast() { nodes.append(entry.node) }
+        nodes.reverse()
+        return nodes
+    }
+
+    /// The pairs of the finished mapping `items[first...]`, taken off the stack (moved, as in
+    /// ``takeNodes(from:)``), read as PyYAML reads them: values of `<<` merge keys first (for
+    /// a list of mappings, earlier ones win), then the mapping's own keys, which win over
+    /// merged ones; a key written twice keeps its first place and its last value, and is
+    /// remembered in ``duplicateKeys``.
+    private mutating func takeMappingPairs(from first: Int) throws(YAMLSyntaxError) -> [YAMLPair] {
         var merged: [YAMLPair] = []
         var own: [YAMLPair] = []
-        own.reserveCapacity(children.count / 2)
+        own.reserveCapacity((items.count - first) / 2)
+        let hasMergeKey = stride(from: first, to: items.count, by: 2).contains { items[$0].isMergeKey }
+        if !hasMergeKey {
+            // A key without a value (never from libyaml) is dropped, as below.
+            if (items.count - first) % 2 == 1 { items.removeLast() }
+            while items.count - first >= 2, let value = items.popLast(), let key = items.popLast() {
+                own.append(YAMLPair(key: key.node, value: value.node))
+            }
+            own.reverse()
+        } else {
+            try mergePairs(items[first...], merged: &merged, own: &own)
+            items.removeSubrange(first...)
+        }
+        return try resolveKeys(merged: merged, own: own)
+    }
+
+    /// The merge keys' pairs and the mapping's own, of a mapping that has `<<` keys (rare:
+    /// copied out, unlike the usual case).
+    private func mergePairs(_ children: ArraySlice<Entry>, merged: inout [YAMLPair], own: inout [YAMLPair]) throws(YAMLSyntaxError) {
         var index = children.startIndex
         while index + 1 < children.endIndex {
             let key = children[index], value = children[index + 1]
@@ -335,6 +365,10 @@ private struct TreeBuilder {
                 throw YAMLSyntaxError(message: "`<<` merges a mapping or a list of mappings, not \(value.node.kindDescription)", position: value.node.position)
             }
         }
+    }
+
+    /// One pair per key: merged pairs give way to the mapping's own, a later duplicate wins.
+    private mutating func resolveKeys(merged: [YAMLPair], own: [YAMLPair]) throws(YAMLSyntaxError) -> [YAMLPair] {
         guard !merged.isEmpty || Self.hasDuplicateKeys(own) else { return own }
         var result: [YAMLPair] = []
         var placeOf: [String: Int] = [:]
@@ -425,17 +459,42 @@ struct LineMap {
         }
     }
 
+    /// Whether `bytes` holds a line break other than LF and CRLF. Every front matter is
+    /// scanned: eight bytes at a time, looking closer only at a word that holds a CR or the
+    /// first byte of NEL, LS or PS (`0xC2` also starts `«`, `»` and the no-break space of
+    /// French text, hence the closer look).
     private static func hasOtherBreaks(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let n = bytes.count
-        for i in 0..<n {
-            switch bytes[i] {
-            case 0x0D where i + 1 >= n || bytes[i + 1] != 0x0A: return true
-            case 0xC2 where i + 1 < n && bytes[i + 1] == 0x85: return true
-            case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9): return true
-            default: continue
+        var i = 0
+        while i < n {
+            if i + 8 <= n {
+                let word = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                guard holds(0x0D, in: word) || holds(0xC2, in: word) || holds(0xE2, in: word) else {
+                    i += 8
+                    continue
+                }
             }
+            for j in i..<min(i + 8, n) where isOtherBreak(bytes, at: j) { return true }
+            i += 8
         }
         return false
+    }
+
+    /// Whether any byte of `word` is `byte` (the "has zero byte" test on `word ^ byte…byte`).
+    private static func holds(_ byte: UInt8, in word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let x = word ^ (ones &* UInt64(byte))
+        return (x &- ones) & ~x & (ones &* 0x80) != 0
+    }
+
+    private static func isOtherBreak(_ bytes: UnsafeRawBufferPointer, at i: Int) -> Bool {
+        let n = bytes.count
+        switch bytes[i] {
+        case 0x0D: return i + 1 >= n || bytes[i + 1] != 0x0A
+        case 0xC2: return i + 1 < n && bytes[i + 1] == 0x85
+        case 0xE2: return i + 2 < n && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9)
+        default: return false
+        }
     }
 
     func position(line: Int, column: Int) -> SourcePosition {
