@@ -55,6 +55,21 @@ import Testing
                 #expect(String(buffer: response.body).contains(url))
             }
             #expect(try await harness.openPullRequests().count == 1)
+
+            // Another Léa Martin (another address) before the first one's fiche is merged: not
+            // handed the first one's pull request, nor recorded over it; told to choose another id.
+            let other = ServerHarness.submission.replacingOccurrences(of: "lea@example.org", with: "autre.lea@example.org")
+            try await client.execute(uri: "/api/submissions", method: .post, headers: ServerHarness.jsonHeaders,
+                                     body: ByteBuffer(string: other)) { response in
+                #expect(response.status == .conflict)
+                let text = String(buffer: response.body)
+                #expect(text.contains("est déjà demandé pour une autre personne") && text.contains("lea_x.martin") && text.contains(url), "\(text)")
+            }
+            #expect(try await harness.openPullRequests().count == 1)
+            let recorded = try await harness.database.withConnection { connection in
+                try await PullRequestStore(connection: connection, logger: TestDatabase.logger).all()
+            }
+            #expect(recorded.map(\.recruitEmail) == ["lea@example.org"], "the first one's address is kept")
         }
     }
 

@@ -51,7 +51,11 @@ public struct PullRequestOpener: Sendable {
 
     /// Why the bot did not open a pull request, in French for the person who asked.
     public struct Refused: Error, Sendable, Equatable, CustomStringConvertible {
-        public enum Code: String, Sendable { case ficheExists = "fiche-exists", ficheMissing = "fiche-missing", change = "change" }
+        public enum Code: String, Sendable {
+            case ficheExists = "fiche-exists", ficheMissing = "fiche-missing", change = "change"
+            /// The id is asked for by someone else in a pull request still open.
+            case idPending = "id-pending"
+        }
         public var code: Code
         public var message: String
         public var description: String { message }

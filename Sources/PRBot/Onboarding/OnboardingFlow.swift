@@ -1,6 +1,7 @@
 import FicheSync
 import Foundation
 import Logging
+import Providers
 
 /// A recruit's submission from JSON (or a form) to a recorded pull request, in the steps
 /// `fichesync onboard` and the service's form and API share: decode, check against the synced
@@ -88,6 +89,7 @@ public struct OnboardingFlow: Sendable {
     /// record is reported, not thrown: the PR exists and the person must get its link.
     public func open(_ prepared: Prepared, with opener: PullRequestOpener, now: Date = Date()) async throws -> Submitted {
         let opened = try await opener.open(prepared.draft)
+        if opened.existing { try await refuseIfSomeoneElses(opened, prepared, upstream: opener.upstream) }
         var watcher = PullRequestWatcher(database: database, repository: opener.upstream, botFork: opener.fork, logger: logger)
         if let reminders { watcher = watcher.reminding(with: reminders) }
         var recordFailure: String?
@@ -100,5 +102,26 @@ public struct OnboardingFlow: Sendable {
         logger.info("onboarding pull request", metadata: ["member": "\(prepared.checked.id)", "url": "\(opened.url)",
                                                           "existing": "\(opened.existing)"])
         return Submitted(opened: opened, checked: prepared.checked, recordFailure: recordFailure)
+    }
+
+    /// The pull request already open for this id was asked for with another address: two
+    /// people whose names give the same id, the second one before the first one's fiche is
+    /// merged (until then the catalog does not know the id is taken). Handing the second one
+    /// the first one's link — and recording their address and referent over the first one's —
+    /// would lose the first one's reminders; they choose another id instead.
+    func refuseIfSomeoneElses(_ opened: PullRequestOpener.Opened, _ prepared: Prepared, upstream: RepositoryName) async throws {
+        let recorded = try await database.withConnection { connection in
+            try await PullRequestStore(connection: connection, logger: logger).find(repository: upstream.description, number: opened.number)
+        }
+        guard let first = recorded?.recruitEmail, first.lowercased() != prepared.checked.email.lowercased() else { return }
+        let id = prepared.checked.id
+        // "Camille X" as first name gives camille_x: the example the catalog check gives too.
+        let example = id.split(separator: ".", maxSplits: 1).map(String.init)
+        let other = example.count == 2 ? "\(example[0])_x.\(example[1])" : id + "_x"
+        throw PullRequestOpener.Refused(code: .idPending, message: """
+            l'identifiant \(id) est déjà demandé pour une autre personne dans la pull request \(opened.url) : \
+            si c'est ta fiche, renvoie-la avec l'adresse email donnée la première fois ; sinon, choisis un autre identifiant \
+            en renseignant firstname et lastname, par exemple avec l'initiale d'un second prénom (\(other))
+            """)
     }
 }
