@@ -164,7 +164,6 @@ let package = Package(
             name: "FicheSyncCLI",
             dependencies: [
                 "FicheSync", "Accounts", "PRBot", "Providers", "Sandbox", "Scheduler", "FicheSyncServer",
-                .product(name: "CryptoExtras", package: "swift-crypto"),
                 // `serve` bootstraps swift-metrics on the server's Prometheus registry.
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -1,12 +1,9 @@
-import Accounts
 import ArgumentParser
 import AsyncHTTPClient
-import CryptoExtras
 import FicheSync
 import FicheSyncServer
 import Foundation
 import PRBot
-import PostgresNIO
 import Providers
 import Sandbox
 

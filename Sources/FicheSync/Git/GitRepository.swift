@@ -87,12 +87,12 @@ public final class GitRepository {
         var entries: [FicheEntry] = []
         for i in 0..<git_tree_entrycount(content) {
             guard let folder = git_tree_entry_byindex(content, i), git_tree_entry_type(folder) == GIT_OBJECT_TREE,
-                  let folderName = git_tree_entry_name(folder).map({ String(cString: $0) }), folderName.hasPrefix("_")
+                  let folderName = git_tree_entry_name(folder).map({ String(cString: $0) }), folderName.hasPrefix("_"),
+                  // `_authors` holds authors; `_layouts` and the like hold no fiche: not even read.
+                  folderName.hasSuffix("s"), let folderKind = FicheKind(rawValue: String(folderName.dropFirst().dropLast()))
             else { continue }
             let subtree = try lookupTree(git_tree_entry_id(folder))
             defer { git_tree_free(subtree) }
-            // `_authors` holds authors; `_layouts` and the like hold no fiche.
-            guard folderName.hasSuffix("s"), let folderKind = FicheKind(rawValue: String(folderName.dropFirst().dropLast())) else { continue }
             let count = git_tree_entrycount(subtree)
             entries.reserveCapacity(entries.count + count)
             for j in 0..<count {
